@@ -1,0 +1,1 @@
+"""timeledger: one ledger of work time and its bookkeeping, served through three wire-compatible APIs."""

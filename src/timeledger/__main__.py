@@ -1,0 +1,5 @@
+"""``python -m timeledger`` is the ``timeledger`` command."""
+
+from timeledger.cli import main
+
+main()

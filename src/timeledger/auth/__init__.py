@@ -1,0 +1,1 @@
+"""Credentials: organization secret keys, Conductor end users, auth sessions (and OAuth 2.0, later)."""

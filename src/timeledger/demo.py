@@ -1,0 +1,164 @@
+"""Demo data: a new organization with one company holding a small, believable set of books.
+
+Each call makes a fresh organization, so demos never collide. The printed JSON is the only place
+the secret key appears.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from timeledger.auth.keys import create_organization
+from timeledger.ledger.lists import ListDraft
+from timeledger.ledger.ports import UnitOfWork
+from timeledger.ledger.records import ListEntry
+from timeledger.ledger.services.companies import create_company
+from timeledger.ledger.services.lists import create_list_entry
+from timeledger.ledger.services.time_entries import create_time_entry
+from timeledger.ledger.time_entries import TimeEntryDraft
+from timeledger.ledger.values import BillingStatus, ListKind
+
+
+def _add(uow: UnitOfWork, company_key: int, kind: ListKind, **fields: Any) -> ListEntry:
+    return create_list_entry(uow, company_key, ListDraft(kind=kind, **fields))
+
+
+def _seed(uow: UnitOfWork, company_key: int, today: date) -> None:
+    k = ListKind
+    accounts = {
+        name: _add(
+            uow,
+            company_key,
+            k.ACCOUNT,
+            name=name,
+            account_type=kind,
+            extra={"conductor": {"accountNumber": num}},
+        )
+        for name, kind, num in (
+            ("Checking", "bank", "1000"),
+            ("Accounts Receivable", "accounts_receivable", "1200"),
+            ("Accounts Payable", "accounts_payable", "2000"),
+            ("Consulting Income", "income", "4000"),
+            ("Payroll Expenses", "expense", "6000"),
+        )
+    }
+    people = [
+        _add(uow, company_key, k.EMPLOYEE, first_name=first, last_name=last, email=email)
+        for first, last, email in (
+            ("Ada", "Lovelace", "ada@example.com"),
+            ("Grace", "Hopper", "grace@example.com"),
+            ("Alan", "Turing", "alan@example.com"),
+        )
+    ]
+    vendor = _add(
+        uow, company_key, k.VENDOR, name="Northwind Contracting", company_name="Northwind Contracting LLC"
+    )
+    other = _add(uow, company_key, k.OTHER_NAME, name="Sam Freelancer", email="sam@example.com")
+    acme = _add(
+        uow, company_key, k.CUSTOMER, name="Acme Corp", company_name="Acme Corporation", email="ap@acme.test"
+    )
+    globex = _add(uow, company_key, k.CUSTOMER, name="Globex", company_name="Globex Inc.")
+    jobs = [
+        _add(uow, company_key, k.CUSTOMER, name="Website Redesign", parent_key=acme.key),
+        _add(uow, company_key, k.CUSTOMER, name="Mobile App", parent_key=acme.key),
+        _add(uow, company_key, k.CUSTOMER, name="Annual Audit", parent_key=globex.key),
+    ]
+    income = accounts["Consulting Income"].key
+    items = [
+        _add(
+            uow,
+            company_key,
+            k.SERVICE_ITEM,
+            name=name,
+            rate=Decimal(price),
+            extra={"conductor": {"salesOrPurchaseDetails": {"description": name, "price": price}}},
+            links={"salesOrPurchaseDetails.postingAccount": (k.ACCOUNT, income)},
+        )
+        for name, price in (("Consulting", "150.00"), ("Development", "120.00"), ("Design", "110.00"))
+    ]
+    engineering = _add(uow, company_key, k.CLASS, name="Engineering")
+    _add(uow, company_key, k.CLASS, name="Backend", parent_key=engineering.key)
+    design = _add(uow, company_key, k.CLASS, name="Design")
+    payroll = accounts["Payroll Expenses"].key
+    regular = _add(
+        uow,
+        company_key,
+        k.WAGE_ITEM,
+        name="Regular Pay",
+        rate=Decimal("45.00"),
+        extra={"conductor": {"wageType": "hourly_regular"}},
+        links={"expenseAccount": (k.ACCOUNT, payroll)},
+    )
+    _add(
+        uow,
+        company_key,
+        k.WAGE_ITEM,
+        name="Overtime Pay",
+        rate=Decimal("67.50"),
+        extra={"conductor": {"wageType": "hourly_overtime", "overtimeMultiplier": "1.5"}},
+        links={"expenseAccount": (k.ACCOUNT, payroll)},
+    )
+    monday = today - timedelta(days=today.weekday() + 7)
+    for day in range(5):
+        work_date = monday + timedelta(days=day)
+        for i, person in enumerate(people):
+            job = jobs[(day + i) % len(jobs)]
+            create_time_entry(
+                uow,
+                company_key,
+                TimeEntryDraft(
+                    person_key=person.key,
+                    work_date=work_date,
+                    duration_seconds=(5 + i) * 3600 + 30 * 60 * (day % 2),
+                    customer_key=job.key,
+                    service_item_key=items[i].key,
+                    class_key=(engineering if i < 2 else design).key,
+                    wage_item_key=regular.key,
+                    note=f"{items[i].name} for {job.full_name}",
+                ),
+            )
+        create_time_entry(
+            uow,
+            company_key,
+            TimeEntryDraft(
+                person_key=(vendor if day % 2 else other).key,
+                work_date=work_date,
+                duration_seconds=7200,
+                note="Internal tooling",
+                billing_status=BillingStatus.NOT_BILLABLE,
+            ),
+        )
+
+
+def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
+    organization, secret = create_organization(uow, "Demo organization")
+    company = create_company(
+        uow, organization.key, "Demo Company", "owner@demo.example", "demo", connected=True
+    )
+    _seed(uow, company.key, date.today())
+    return {
+        "base_url": base_url,
+        "conductor": {
+            "base_url": f"{base_url}/v1",
+            "api_key": secret,
+            "publishable_key": organization.publishable_key,
+            "end_user_id": company.public_id,
+        },
+    }
+
+
+def snippet(credentials: dict[str, Any]) -> str:
+    """A conductor-py snippet that creates and reads back a time tracking activity."""
+    c = credentials["conductor"]
+    return f'''from conductor import Conductor
+
+qbd = Conductor(api_key="{c["api_key"]}", base_url="{c["base_url"]}").qbd
+end_user = "{c["end_user_id"]}"
+person = qbd.employees.list(conductor_end_user_id=end_user).data[0]
+created = qbd.time_tracking_activities.create(
+    conductor_end_user_id=end_user, entity_id=person.id, transaction_date="2026-01-05", duration="PT1H30M",
+    note="Written with conductor-py",
+)
+print(qbd.time_tracking_activities.retrieve(created.id, conductor_end_user_id=end_user))'''

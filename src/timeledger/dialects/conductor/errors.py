@@ -1,0 +1,128 @@
+"""Conductor's error body, and one table from ledger error codes to it.
+
+Conductor reports QuickBooks' own refusals (stale revision, unknown reference, duplicate name,
+an accounting rule) as ``INTEGRATION_ERROR`` / ``QBD_REQUEST_ERROR`` with HTTP 502 and the
+QuickBooks status code in ``integrationCode`` (reference §2). The SDK retries 409 and 5xx, so every
+deterministic error carries ``x-should-retry: false``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from timeledger.auth.errors import AuthError
+from timeledger.ledger.errors import RULE_CODES, LedgerError
+
+GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again later."
+INVALID_REQUEST_USER_MESSAGE = "The request was invalid. Please check the values sent and try again."
+QBD_USER_MESSAGE = "QuickBooks Desktop could not process this request. Please check the values and try again."
+
+
+@dataclass
+class ConductorError(Exception):
+    """An error already in Conductor's terms; ``to_body`` renders it for one request."""
+
+    status: int
+    type: str
+    code: str
+    message: str
+    user_facing_message: str = GENERIC_USER_MESSAGE
+    integration_code: str | None = None
+
+    def to_body(self, request_id: str) -> dict[str, object]:
+        error: dict[str, object] = {
+            "message": self.message,
+            "userFacingMessage": self.user_facing_message,
+            "type": self.type,
+            "code": self.code,
+            "httpStatusCode": self.status,
+        }
+        if self.integration_code is not None:
+            error["integrationCode"] = self.integration_code
+        error["requestId"] = request_id
+        return {"error": error}
+
+
+def invalid_request(message: str) -> ConductorError:
+    """400: the request itself is malformed, before QuickBooks would see it."""
+    return ConductorError(
+        400, "INVALID_REQUEST_ERROR", "INVALID_REQUEST", message, INVALID_REQUEST_USER_MESSAGE
+    )
+
+
+def resource_missing(message: str) -> ConductorError:
+    return ConductorError(
+        404, "INVALID_REQUEST_ERROR", "RESOURCE_MISSING", message, INVALID_REQUEST_USER_MESSAGE
+    )
+
+
+def qbd_request_error(message: str, integration_code: str | None = None) -> ConductorError:
+    return ConductorError(
+        502,
+        "INTEGRATION_ERROR",
+        "QBD_REQUEST_ERROR",
+        f"QBD Request Error ({integration_code}): {message}"
+        if integration_code
+        else f"QBD Request Error: {message}",
+        QBD_USER_MESSAGE,
+        integration_code,
+    )
+
+
+# QuickBooks status codes for the refusals it names (qbXML statusCode values).
+_INTEGRATION_CODES = {
+    "stale_revision": "3200",
+    "duplicate_name": "3100",
+    "unknown_reference": "3140",
+    "unknown_filter_value": "500",
+}
+
+
+# Ledger field names, as a Conductor caller wrote them.
+_WIRE_FIELDS = {
+    "keys": "ids",
+    "person_keys": "entityIds",
+    "full_names": "fullNames",
+    "person": "entityId",
+    "customer": "customerId",
+    "service_item": "serviceItemId",
+    "class": "classId",
+    "wage_item": "payrollWageItemId",
+    "external_id": "externalId",
+    "parent": "parentId",
+    "revision": "revisionNumber",
+}
+
+
+def from_ledger(error: LedgerError) -> ConductorError:
+    """Map a ledger refusal to Conductor's shape. The table is checked complete by a test."""
+    message = error.message
+    if error.field is not None:
+        message = f'{message} (field "{_WIRE_FIELDS.get(error.field, error.field)}")'
+    if error.code == "not_found":
+        return resource_missing(error.message)
+    if error.code in _INTEGRATION_CODES:
+        return qbd_request_error(message, _INTEGRATION_CODES[error.code])
+    if error.code in RULE_CODES:
+        return qbd_request_error(message)
+    return ConductorError(
+        500, "INTERNAL_ERROR", "INTERNAL_SERVER_ERROR", "An internal server error occurred."
+    )
+
+
+def from_auth(error: AuthError) -> ConductorError:
+    if error.code == "unknown_end_user":
+        return resource_missing(error.message)
+    if error.code == "connection_not_set_up":
+        return ConductorError(
+            502,
+            "INTEGRATION_CONNECTION_ERROR",
+            "INTEGRATION_CONNECTION_NOT_SET_UP",
+            error.message,
+            "This company has not connected QuickBooks Desktop yet. Finish the setup flow, then try again.",
+        )
+    if error.code in ("missing_end_user", "expired_auth_session"):
+        return invalid_request(error.message)
+    if error.code == "invalid_publishable_key":
+        return ConductorError(401, "AUTHENTICATION_ERROR", "PUBLISHABLE_KEY_INVALID", error.message)
+    return ConductorError(401, "AUTHENTICATION_ERROR", "API_KEY_INVALID", error.message, GENERIC_USER_MESSAGE)

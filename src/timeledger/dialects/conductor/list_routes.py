@@ -1,0 +1,81 @@
+"""Conductor's list-object endpoints: create, retrieve, update and list for each list type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import BaseRoute, Route
+
+from timeledger.dialects.conductor.endpoints import Call, endpoint
+from timeledger.dialects.conductor.errors import resource_missing
+from timeledger.dialects.conductor.ids import parse_list_id
+from timeledger.dialects.conductor.list_wire import (
+    LIST_OBJECTS,
+    ListObject,
+    parse_list_object,
+    parse_list_object_update,
+    parse_list_query,
+    render_list_object,
+)
+from timeledger.dialects.conductor.paging import cursor_page, plain_list
+from timeledger.dialects.conductor.validation import validate_query
+from timeledger.ledger.services import lists
+
+
+def _handlers(obj: ListObject) -> list[BaseRoute]:
+    base = f"/v1/quickbooks-desktop/{obj.path}"
+    singular = obj.operations.rstrip("s") if not obj.operations.endswith("sses") else obj.operations[:-2]
+
+    def _key(call: Call) -> int:
+        return parse_list_id(call.path["id"], "id")
+
+    def _checked(call: Call, rendered: dict[str, Any]) -> dict[str, Any]:
+        if rendered["id"].upper() != call.path["id"].upper():
+            raise resource_missing(f'No object with id "{call.path["id"]}" exists.')
+        return rendered
+
+    def create(call: Call) -> dict[str, Any]:
+        company = call.company()
+        draft = parse_list_object(obj, call.json())
+        return render_list_object(obj, lists.create_list_entry(call.uow, company.key, draft))
+
+    def retrieve(call: Call) -> dict[str, Any]:
+        company = call.company()
+        entry = lists.retrieve_list_entry(call.uow, company.key, obj.kind, _key(call))
+        return _checked(call, render_list_object(obj, entry))
+
+    def update(call: Call) -> dict[str, Any]:
+        company = call.company()
+        key = _key(call)
+        revision, changes, extra, links = parse_list_object_update(obj, call.json())
+        _checked(
+            call, render_list_object(obj, lists.retrieve_list_entry(call.uow, company.key, obj.kind, key))
+        )
+        entry = lists.update_list_entry(
+            call.uow, company.key, obj.kind, key, revision, changes, extra=extra, links=links
+        )
+        return render_list_object(obj, entry)
+
+    def list_(call: Call) -> dict[str, Any]:
+        company = call.company()
+        query = parse_list_query(obj, call.query)
+        options = validate_query(f"{obj.operations}.list", call.query)
+        page = lists.list_list_entries(call.uow, company.key, query)
+        data = [render_list_object(obj, e, options=options) for e in page.items]
+        if obj.is_paged:
+            return cursor_page(base, data, page.remaining, page.last)
+        return plain_list(base, data)
+
+    for handler, name in ((create, "create"), (retrieve, "retrieve"), (update, "update"), (list_, "list")):
+        handler.__name__ = f"{name}_{singular if name != 'list' else obj.operations}"
+    routes: list[BaseRoute] = [
+        Route(base, endpoint(create), methods=["POST"]),
+        Route(base, endpoint(list_), methods=["GET"]),
+        Route(f"{base}/{{id}}", endpoint(retrieve), methods=["GET"]),
+    ]
+    if obj.can_update:
+        routes.append(Route(f"{base}/{{id}}", endpoint(update), methods=["POST"]))
+    return routes
+
+
+LIST_ROUTES: list[BaseRoute] = [route for obj in LIST_OBJECTS for route in _handlers(obj)]

@@ -1,0 +1,46 @@
+"""Opaque keyset cursors. The SDK resends every original query parameter with ``cursor``, so the
+cursor only needs to say where the last page ended: no server-side state, nothing to expire."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import orjson
+
+from timeledger.dialects.conductor.errors import invalid_request
+
+
+def encode_cursor(position: tuple[str, int]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(list(position))).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        sort_value, key = value
+        if not isinstance(sort_value, str) or not isinstance(key, int):
+            raise ValueError(cursor)
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+        raise invalid_request(
+            f'The cursor "{cursor}" is invalid or expired; start again without a cursor.'
+        ) from None
+    return sort_value, key
+
+
+def cursor_page(
+    url: str, data: list[dict[str, object]], remaining: int, last: tuple[str, int] | None
+) -> dict:
+    """Conductor's cursor page: every key present; the last page has a null cursor and zero remaining."""
+    return {
+        "objectType": "list",
+        "url": url,
+        "data": data,
+        "nextCursor": encode_cursor(last) if last is not None else None,
+        "remainingCount": remaining,
+        "hasMore": last is not None,
+    }
+
+
+def plain_list(url: str, data: list[dict[str, object]]) -> dict:
+    return {"objectType": "list", "url": url, "data": data}

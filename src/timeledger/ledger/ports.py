@@ -1,0 +1,129 @@
+"""The storage the ledger needs, as protocols ``store/`` implements. Every method takes the company:
+there is no unscoped read, so one tenant's records cannot reach another by accident."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from timeledger.ledger.lists import ListDraft
+from timeledger.ledger.queries import ListQuery, Page, TimeEntryQuery
+from timeledger.ledger.records import ListEntry, Ref, TimeEntry
+from timeledger.ledger.tenancy import AuthSession, Company, Organization
+from timeledger.ledger.time_entries import TimeEntryDraft
+from timeledger.ledger.values import BillingStatus, ListKind
+
+
+class ListRepository(Protocol):
+    def get(self, company_key: int, kinds: Iterable[ListKind], key: int) -> ListEntry | None: ...
+
+    def by_full_names(
+        self, company_key: int, kind: ListKind, full_names: Iterable[str]
+    ) -> list[ListEntry]: ...
+
+    def add(
+        self, company_key: int, draft: ListDraft, name: str, full_name: str, sublevel: int, now: datetime
+    ) -> ListEntry: ...
+
+    def update(
+        self, entry: ListEntry, expected_revision: int, changes: Mapping[str, Any], now: datetime
+    ) -> ListEntry:
+        """Write ``changes`` (ledger field names, plus ``full_name``, ``sublevel``, ``extra``, ``links``)
+        if the stored revision is still ``expected_revision``; else raise StaleRevisionError."""
+        ...
+
+    def rename_descendants(
+        self,
+        company_key: int,
+        kind: ListKind,
+        old_full_name: str,
+        new_full_name: str,
+        depth_change: int,
+        now: datetime,
+    ) -> None: ...
+
+    def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]: ...
+
+
+class TimeEntryRepository(Protocol):
+    def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None: ...
+
+    def add(
+        self, company_key: int, draft: TimeEntryDraft, billing_status: BillingStatus, now: datetime
+    ) -> TimeEntry: ...
+
+    def update(
+        self, entry: TimeEntry, expected_revision: int, changes: Mapping[str, Any], now: datetime
+    ) -> TimeEntry: ...
+
+    def delete(self, entry: TimeEntry, now: datetime) -> None: ...
+
+    def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]: ...
+
+
+class TenancyRepository(Protocol):
+    def add_organization(self, name: str, publishable_key: str, now: datetime) -> Organization: ...
+
+    def add_api_key(self, organization_key: int, key_hash: str, prefix: str, now: datetime) -> None: ...
+
+    def organization_by_key_hash(self, key_hash: str) -> Organization | None: ...
+
+    def organization_by_publishable_key(self, publishable_key: str) -> Organization | None: ...
+
+    def add_company(
+        self, organization_key: int, public_id: str, name: str, email: str, source_id: str, now: datetime
+    ) -> Company: ...
+
+    def company(self, organization_key: int, public_id: str) -> Company | None: ...
+
+    def company_for_key_hash(
+        self, key_hash: str, public_id: str
+    ) -> tuple[Organization, Company | None] | None:
+        """The organization owning a secret key and, in one read, its company ``public_id`` if any."""
+        ...
+
+    def companies(self, organization_key: int) -> list[Company]: ...
+
+    def delete_company(self, company: Company, now: datetime) -> None: ...
+
+    def add_auth_session(
+        self,
+        company: Company,
+        public_id: str,
+        client_secret: str,
+        now: datetime,
+        expires_at: datetime,
+        redirect_url: str | None,
+    ) -> AuthSession: ...
+
+    def auth_session_by_secret(self, client_secret: str) -> tuple[AuthSession, Company] | None: ...
+
+    def connect(self, company: Company, public_id: str, now: datetime) -> Company: ...
+
+    def touch_connection(self, company: Company, now: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+
+    lists: ListRepository
+    time_entries: TimeEntryRepository
+    tenancy: TenancyRepository
+
+    def write(self) -> UnitOfWork:
+        """Mark the next ``with`` block as one that writes (it may lock earlier)."""
+        ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
+
+
+__all__ = ["Clock", "ListRepository", "Ref", "TenancyRepository", "TimeEntryRepository", "UnitOfWork", "date"]

@@ -1,0 +1,66 @@
+"""What a read asks for and what it gets back: filters, keyset positions and pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from timeledger.ledger.values import ActiveStatus, ListKind
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class NameFilter:
+    """Case-insensitive name tests. ``contains``/``starts_with``/``ends_with`` test the entry's own
+    name; ``from_``/``to`` are an inclusive range over the full name, which then orders the result."""
+
+    contains: str | None = None
+    starts_with: str | None = None
+    ends_with: str | None = None
+    from_: str | None = None
+    to: str | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.from_ is not None or self.to is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """A read of one list. ``keys`` or ``full_names`` (exact matches) override every other filter."""
+
+    kind: ListKind
+    keys: tuple[int, ...] = ()
+    full_names: tuple[str, ...] = ()
+    names: NameFilter = field(default_factory=NameFilter)
+    status: ActiveStatus = ActiveStatus.ACTIVE
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    account_type: str | None = None
+    link_keys: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    limit: int | None = None
+    after: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntryQuery:
+    keys: tuple[int, ...] = ()
+    person_keys: tuple[int, ...] = ()
+    work_date_from: date | None = None
+    work_date_to: date | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    include_running: bool = False
+    limit: int = 150
+    after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a read. ``remaining`` counts the matches after it; ``last`` is where the next starts."""
+
+    items: list[T]
+    remaining: int
+    last: tuple[str, int] | None = None

@@ -1,0 +1,89 @@
+"""Frozen records the ledger hands out. Change one with ``dataclasses.replace``; the store persists it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from timeledger.ledger.values import BillingStatus, ListKind
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A pointer to a list entry with what every API needs to show it: its key, full name and birth."""
+
+    key: int
+    full_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One entry of a company's lists: a person, customer or job, item, class, wage item or account.
+
+    ``extra`` holds the attributes only one API knows and no rule reads (an employee's emergency
+    contact, a vendor's terms): ``{api: {field: value}}`` in that API's own names, round-tripped
+    unchanged. ``links`` are references to other entries that no rule reads, by role name.
+    """
+
+    key: int
+    company_key: int
+    kind: ListKind
+    name: str
+    full_name: str
+    parent: Ref | None
+    sublevel: int
+    is_active: bool
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    company_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+    account_type: str | None = None
+    rate: Decimal | None = None
+    external_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    links: Mapping[str, Ref] = field(default_factory=dict)
+
+    def ref(self) -> Ref:
+        return Ref(self.key, self.full_name, self.created_at)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntry:
+    """Time a person spent, optionally for a customer or job, with a service item, class or wage item.
+
+    A running timer has ``duration_seconds`` None and ``started_at`` set; only stopped entries
+    are visible to APIs that have no timers.
+    """
+
+    key: int
+    company_key: int
+    person: Ref
+    person_kind: ListKind
+    work_date: date
+    duration_seconds: int | None
+    billing_status: BillingStatus
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    customer: Ref | None = None
+    service_item: Ref | None = None
+    class_: Ref | None = None
+    wage_item: Ref | None = None
+    note: str | None = None
+    external_id: str | None = None
+    started_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+    @property
+    def is_running(self) -> bool:
+        return self.duration_seconds is None

@@ -1,0 +1,58 @@
+"""Companies: the sets of books an organization keeps (Conductor calls each an end user)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from timeledger.ledger.clock import utc_now
+from timeledger.ledger.errors import NotFoundError
+from timeledger.ledger.ports import UnitOfWork
+from timeledger.ledger.tenancy import Company
+
+_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def public_token(prefix: str, length: int = 14) -> str:
+    """An unguessable public identifier such as ``end_usr_4f9k2m...``."""
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def create_company(
+    uow: UnitOfWork, organization_key: int, name: str, email: str, source_id: str, *, connected: bool = False
+) -> Company:
+    """A new, empty set of books. ``connected`` skips the auth session a person would otherwise complete."""
+    now = utc_now()
+    with uow.write():
+        company = uow.tenancy.add_company(
+            organization_key, public_token("end_usr_"), name, email, source_id, now
+        )
+        if connected:
+            company = uow.tenancy.connect(company, public_token("int_conn_"), now)
+        uow.commit()
+    return company
+
+
+def retrieve_company(uow: UnitOfWork, organization_key: int, public_id: str) -> Company:
+    with uow:
+        company = uow.tenancy.company(organization_key, public_id)
+    if company is None:
+        raise NotFoundError("No end user has that id.")
+    return company
+
+
+def list_companies(uow: UnitOfWork, organization_key: int) -> list[Company]:
+    with uow:
+        return uow.tenancy.companies(organization_key)
+
+
+def delete_company(uow: UnitOfWork, organization_key: int, public_id: str) -> Company:
+    """Close a company's books: it and its connection vanish from every read."""
+    now = utc_now()
+    with uow.write():
+        company = uow.tenancy.company(organization_key, public_id)
+        if company is None:
+            raise NotFoundError("No end user has that id.")
+        uow.tenancy.delete_company(company, now)
+        uow.commit()
+    return company

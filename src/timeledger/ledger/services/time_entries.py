@@ -1,0 +1,134 @@
+"""Record, change, remove and read time entries, with every rule checked on the record as stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from timeledger.ledger import time_entries as rules
+from timeledger.ledger.clock import utc_now
+from timeledger.ledger.errors import NotFoundError, UnknownFilterValueError
+from timeledger.ledger.external_ids import check_external_id
+from timeledger.ledger.ports import UnitOfWork
+from timeledger.ledger.queries import Page, TimeEntryQuery
+from timeledger.ledger.records import ListEntry, TimeEntry
+from timeledger.ledger.services.lists import check_revision, resolve
+from timeledger.ledger.values import BillingStatus, ListKind
+
+ANY_KIND = tuple(ListKind)
+
+# Reference fields of a time entry: the list each must name, and the field name errors use.
+_REFERENCES: dict[str, tuple[tuple[ListKind, ...], str]] = {
+    "customer_key": ((ListKind.CUSTOMER,), "customer"),
+    "service_item_key": ((ListKind.SERVICE_ITEM,), "service_item"),
+    "class_key": ((ListKind.CLASS,), "class"),
+    "wage_item_key": ((ListKind.WAGE_ITEM,), "wage_item"),
+}
+
+
+def _check(
+    person: ListEntry,
+    refs: Mapping[str, ListEntry | None],
+    status: BillingStatus,
+    external_id: str | None,
+    duration_seconds: int | None,
+) -> None:
+    rules.check_person(person)
+    rules.check_billing(status, refs["customer_key"], refs["service_item_key"])
+    rules.check_wage_item(person, refs["wage_item_key"])
+    check_external_id(external_id)
+    rules.check_duration(duration_seconds, is_running=duration_seconds is None)
+
+
+def create_time_entry(uow: UnitOfWork, company_key: int, draft: rules.TimeEntryDraft) -> TimeEntry:
+    """Record time. Omitting the billing status makes time for a customer billable, other time not."""
+    now = utc_now()
+    with uow.write():
+        person = resolve(uow, company_key, ANY_KIND, draft.person_key, "person")
+        assert person is not None
+        refs = {
+            field: resolve(uow, company_key, kinds, getattr(draft, field), name)
+            for field, (kinds, name) in _REFERENCES.items()
+        }
+        for field, entry in (("person", person), *((_REFERENCES[f][1], e) for f, e in refs.items())):
+            if entry is not None:
+                rules.check_active(entry, field)
+        status = draft.billing_status or rules.default_billing_status(refs["customer_key"])
+        _check(person, refs, status, draft.external_id, draft.duration_seconds)
+        entry = uow.time_entries.add(company_key, draft, status, now)
+        uow.commit()
+    return entry
+
+
+def retrieve_time_entry(uow: UnitOfWork, company_key: int, key: int) -> TimeEntry:
+    with uow:
+        entry = uow.time_entries.get(company_key, key)
+    if entry is None:
+        raise NotFoundError("No time entry has that id.")
+    return entry
+
+
+def update_time_entry(
+    uow: UnitOfWork, company_key: int, key: int, expected_revision: str, changes: Mapping[str, Any]
+) -> TimeEntry:
+    """Change an entry based on revision ``expected_revision``; the result must obey every rule."""
+    unknown = set(changes) - rules.UPDATABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    now = utc_now()
+    with uow.write():
+        entry = uow.time_entries.get(company_key, key)
+        if entry is None:
+            raise NotFoundError("No time entry has that id.")
+        check_revision(entry.revision, expected_revision)
+        person_key = changes.get("person_key", entry.person.key)
+        person = resolve(uow, company_key, ANY_KIND, person_key, "person")
+        assert person is not None
+        current = {
+            "customer_key": entry.customer,
+            "service_item_key": entry.service_item,
+            "class_key": entry.class_,
+            "wage_item_key": entry.wage_item,
+        }
+        refs: dict[str, ListEntry | None] = {}
+        for field, (kinds, name) in _REFERENCES.items():
+            old = current[field]
+            refs[field] = resolve(uow, company_key, kinds, changes.get(field, old.key if old else None), name)
+            if field in changes and refs[field] is not None:
+                rules.check_active(refs[field], name)  # type: ignore[arg-type]
+        status = changes.get("billing_status", entry.billing_status)
+        duration = changes.get("duration_seconds", entry.duration_seconds)
+        _check(person, refs, status, entry.external_id, duration)
+        updated = uow.time_entries.update(entry, entry.revision, changes, now)
+        uow.commit()
+    return updated
+
+
+def delete_time_entry(uow: UnitOfWork, company_key: int, key: int) -> TimeEntry:
+    """Remove an entry from every read (FreshBooks can still list it as deleted)."""
+    now = utc_now()
+    with uow.write():
+        entry = uow.time_entries.get(company_key, key, include_running=True)
+        if entry is None:
+            raise NotFoundError("No time entry has that id.")
+        uow.time_entries.delete(entry, now)
+        uow.commit()
+    return entry
+
+
+def list_time_entries(uow: UnitOfWork, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]:
+    """Read time entries. Each id or person named by an exact filter must exist, or the read is refused."""
+    with uow:
+        if query.keys:
+            found = {
+                k: uow.time_entries.get(company_key, k, include_running=query.include_running)
+                for k in query.keys
+            }
+            if any(v is None for v in found.values()):
+                raise UnknownFilterValueError("An id in the filter names no time entry.", field="keys")
+            items = [v for v in found.values() if v is not None]
+            return Page(items=items[: query.limit], remaining=0)
+        for person_key in query.person_keys:
+            if uow.lists.get(company_key, ANY_KIND, person_key) is None:
+                raise UnknownFilterValueError("A person in the filter does not exist.", field="person_keys")
+        return uow.time_entries.query(company_key, query)

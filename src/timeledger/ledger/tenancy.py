@@ -1,0 +1,49 @@
+"""Who owns what: organizations own credentials, companies are sets of books (Conductor end users)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    key: int
+    name: str
+    publishable_key: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """The company's QuickBooks Desktop connection, set up through an auth session."""
+
+    key: int
+    public_id: str
+    created_at: datetime
+    last_request_at: datetime | None
+    last_successful_request_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """One set of books. ``public_id`` is the end user id Conductor callers name it by."""
+
+    key: int
+    organization_key: int
+    public_id: str
+    name: str
+    email: str
+    source_id: str
+    created_at: datetime
+    connection: Connection | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSession:
+    public_id: str
+    company_public_id: str
+    client_secret: str
+    created_at: datetime
+    expires_at: datetime
+    redirect_url: str | None

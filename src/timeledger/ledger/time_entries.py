@@ -1,0 +1,110 @@
+"""Rules for time entries: who may log time, when it is billable, and what a timer is.
+
+The same rules hold whichever API wrote the entry: QuickBooks Desktop's time tracking activity,
+a FreshBooks time entry and a QuickBooks Time timesheet are one record here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from timeledger.ledger.errors import RuleError
+from timeledger.ledger.records import ListEntry
+from timeledger.ledger.values import BillingStatus, ListKind
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntryDraft:
+    person_key: int
+    work_date: date
+    duration_seconds: int | None
+    customer_key: int | None = None
+    service_item_key: int | None = None
+    class_key: int | None = None
+    wage_item_key: int | None = None
+    note: str | None = None
+    billing_status: BillingStatus | None = None
+    external_id: str | None = None
+    started_at: datetime | None = None
+
+
+# The fields an update may change; the service resolves the ``*_key`` ones to records first.
+UPDATABLE_FIELDS = frozenset(
+    {
+        "person_key",
+        "work_date",
+        "duration_seconds",
+        "customer_key",
+        "service_item_key",
+        "class_key",
+        "wage_item_key",
+        "note",
+        "billing_status",
+        "started_at",
+    }
+)
+
+
+def default_billing_status(customer: ListEntry | None) -> BillingStatus:
+    """Time for a customer is billable unless told otherwise; time for no one cannot be billed.
+
+    Conductor documents ``billable`` as the default outright, but a billable entry needs a customer,
+    so a minimal create (person, date, duration) would always be refused. QuickBooks stores such
+    entries as not billable; we do the same.
+    """
+    return BillingStatus.BILLABLE if customer is not None else BillingStatus.NOT_BILLABLE
+
+
+def check_person(person: ListEntry) -> None:
+    """Time belongs to an employee, vendor or other name: never to a customer or anything else."""
+    if not person.kind.is_person:
+        raise RuleError(
+            "entity_must_be_person",
+            f'"{person.full_name}" is a {person.kind.value.replace("_", " ")}; time is tracked for an '
+            "employee, vendor or other name.",
+            field="person",
+        )
+
+
+def check_billing(status: BillingStatus, customer: ListEntry | None, service_item: ListEntry | None) -> None:
+    """A billable entry needs both a customer and a service item, so an invoice can be made from it."""
+    if status is BillingStatus.BILLABLE and (customer is None or service_item is None):
+        missing = " and ".join(
+            n for n, v in (("a customer", customer), ("a service item", service_item)) if v is None
+        )
+        raise RuleError(
+            "billable_needs_customer_and_item",
+            f"A billable time entry needs {missing}.",
+            field="customer" if customer is None else "service_item",
+        )
+
+
+def check_wage_item(person: ListEntry, wage_item: ListEntry | None) -> None:
+    """Payroll wage items pay employees; a vendor's or other name's time cannot carry one."""
+    if wage_item is not None and person.kind is not ListKind.EMPLOYEE:
+        raise RuleError(
+            "wage_item_needs_employee",
+            f'A payroll wage item can only be used with an employee; "{person.full_name}" is not one.',
+            field="wage_item",
+        )
+
+
+def check_duration(duration_seconds: int | None, is_running: bool) -> None:
+    """A logged entry has a non-negative duration; a running timer has none until it stops."""
+    if is_running:
+        if duration_seconds is not None:
+            raise RuleError(
+                "running_timer_has_no_duration", "A running timer has no duration.", field="duration"
+            )
+        return
+    if duration_seconds is None or duration_seconds < 0:
+        raise RuleError(
+            "invalid_duration", "A time entry needs a duration of zero or more.", field="duration"
+        )
+
+
+def check_active(entry: ListEntry, field: str) -> None:
+    """New time can only be recorded against active list entries, as in QuickBooks."""
+    if not entry.is_active:
+        raise RuleError("inactive_reference", f'"{entry.full_name}" is inactive.', field=field)

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core tables, repositories that return ledger records, one transaction per write."""

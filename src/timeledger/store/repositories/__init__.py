@@ -1,0 +1,1 @@
+"""Repositories: rows in, ledger records out. One module per noun."""

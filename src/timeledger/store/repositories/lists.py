@@ -1,0 +1,306 @@
+"""List entries of every kind in one table, with their parent and named links resolved on read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
+from timeledger.ledger.lists import ListDraft
+from timeledger.ledger.queries import ListQuery, Page
+from timeledger.ledger.records import ListEntry, Ref
+from timeledger.ledger.values import ActiveStatus, ListKind
+from timeledger.store.tables import list_entries, list_links
+
+_parent = list_entries.alias("parent")
+_target = list_entries.alias("target")
+
+_COLUMNS = [
+    list_entries,
+    _parent.c.full_name.label("parent_full_name"),
+    _parent.c.created_at.label("parent_created_at"),
+]
+_SELECT = select(*_COLUMNS).select_from(
+    list_entries.outerjoin(_parent, _parent.c.id == list_entries.c.parent_id)
+)
+
+_DIRECT = (
+    "is_active",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "note",
+    "account_type",
+    "rate",
+    "external_id",
+)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqlListRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _records(self, rows: Sequence[RowMapping]) -> list[ListEntry]:
+        if not rows:
+            return []
+        links: dict[int, dict[str, Ref]] = {}
+        keys = [r["id"] for r in rows]
+        link_rows = self._conn.execute(
+            select(
+                list_links.c.entry_id,
+                list_links.c.role,
+                _target.c.id,
+                _target.c.full_name,
+                _target.c.created_at,
+            )
+            .join(_target, _target.c.id == list_links.c.target_id)
+            .where(list_links.c.entry_id.in_(keys))
+        ).all()
+        for entry_id, role, key, full_name, created_at in link_rows:
+            links.setdefault(entry_id, {})[role] = Ref(key, full_name, created_at)
+        return [self._record(r, links.get(r["id"], {})) for r in rows]
+
+    @staticmethod
+    def _record(row: RowMapping, links: Mapping[str, Ref]) -> ListEntry:
+        parent = (
+            Ref(row["parent_id"], row["parent_full_name"], row["parent_created_at"])
+            if row["parent_id"] is not None
+            else None
+        )
+        return ListEntry(
+            key=row["id"],
+            company_key=row["company_id"],
+            kind=ListKind(row["kind"]),
+            name=row["name"],
+            full_name=row["full_name"],
+            parent=parent,
+            sublevel=row["sublevel"],
+            revision=row["revision"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            extra=row["extra"] or {},
+            links=dict(links),
+            **{c: row[c] for c in _DIRECT},
+        )
+
+    def get(self, company_key: int, kinds: Iterable[ListKind], key: int) -> ListEntry | None:
+        rows = (
+            self._conn.execute(
+                _SELECT.where(
+                    list_entries.c.company_id == company_key,
+                    list_entries.c.id == key,
+                    list_entries.c.kind.in_([k.value for k in kinds]),
+                )
+            )
+            .mappings()
+            .all()
+        )
+        records = self._records(rows)
+        return records[0] if records else None
+
+    def by_full_names(self, company_key: int, kind: ListKind, full_names: Iterable[str]) -> list[ListEntry]:
+        rows = (
+            self._conn.execute(
+                _SELECT.where(
+                    list_entries.c.company_id == company_key,
+                    list_entries.c.kind == kind.value,
+                    list_entries.c.full_name_key.in_([n.casefold() for n in full_names]),
+                )
+            )
+            .mappings()
+            .all()
+        )
+        return self._records(rows)
+
+    def add(
+        self, company_key: int, draft: ListDraft, name: str, full_name: str, sublevel: int, now: datetime
+    ) -> ListEntry:
+        values: dict[str, Any] = {
+            "company_id": company_key,
+            "kind": draft.kind.value,
+            "parent_id": draft.parent_key,
+            "name": name,
+            "full_name": full_name,
+            "full_name_key": full_name.casefold(),
+            "name_key": name.casefold(),
+            "sublevel": sublevel,
+            "extra": dict(draft.extra),
+            "revision": 1,
+            "created_at": now,
+            "updated_at": now,
+            **{c: getattr(draft, c) for c in _DIRECT},
+        }
+        try:
+            with self._conn.begin_nested():
+                key = self._conn.execute(insert(list_entries).values(values)).inserted_primary_key[0]
+        except IntegrityError:
+            raise DuplicateNameError(f'The name "{full_name}" is already in use.', name=full_name) from None
+        self._write_links(key, draft.links)
+        entry = self.get(company_key, (draft.kind,), key)
+        assert entry is not None
+        return entry
+
+    def _write_links(self, key: int, links: Mapping[str, tuple[ListKind, int | None]]) -> None:
+        if not links:
+            return
+        self._conn.execute(
+            delete(list_links).where(list_links.c.entry_id == key, list_links.c.role.in_(list(links)))
+        )
+        rows = [
+            {"entry_id": key, "role": role, "target_id": target}
+            for role, (_, target) in links.items()
+            if target
+        ]
+        if rows:
+            self._conn.execute(insert(list_links), rows)
+
+    def update(
+        self, entry: ListEntry, expected_revision: int, changes: Mapping[str, Any], now: datetime
+    ) -> ListEntry:
+        values: dict[str, Any] = {c: changes[c] for c in _DIRECT if c in changes}
+        if "parent_key" in changes:
+            values["parent_id"] = changes["parent_key"]
+        for c in ("name", "full_name", "sublevel", "extra"):
+            if c in changes:
+                values[c] = dict(changes[c]) if c == "extra" else changes[c]
+        if "full_name" in changes:
+            values["full_name_key"] = changes["full_name"].casefold()
+        if "name" in changes:
+            values["name_key"] = changes["name"].casefold()
+        values.update(revision=list_entries.c.revision + 1, updated_at=now)
+        try:
+            with self._conn.begin_nested():
+                result = self._conn.execute(
+                    update(list_entries)
+                    .where(
+                        list_entries.c.id == entry.key,
+                        list_entries.c.company_id == entry.company_key,
+                        list_entries.c.revision == expected_revision,
+                    )
+                    .values(values)
+                )
+        except IntegrityError:
+            name = changes.get("full_name", entry.full_name)
+            raise DuplicateNameError(f'The name "{name}" is already in use.', name=name) from None
+        if result.rowcount != 1:
+            raise StaleRevisionError(
+                f'The provided revision number "{expected_revision}" is out-of-date.',
+                given=str(expected_revision),
+            )
+        self._write_links(entry.key, changes.get("links", {}))
+        updated = self.get(entry.company_key, (entry.kind,), entry.key)
+        assert updated is not None
+        return updated
+
+    def rename_descendants(
+        self,
+        company_key: int,
+        kind: ListKind,
+        old_full_name: str,
+        new_full_name: str,
+        depth_change: int,
+        now: datetime,
+    ) -> None:
+        """Swap the full-name prefix of every entry below a renamed or moved one; each gets a new revision.
+
+        Done row by row in Python so the casefolded key is computed exactly as on insert
+        (SQLite's ``lower()`` only folds ASCII).
+        """
+        prefix = old_full_name + ":"
+        c = list_entries.c
+        rows = self._conn.execute(
+            select(c.id, c.full_name).where(
+                c.company_id == company_key,
+                c.kind == kind.value,
+                c.full_name_key.like(_like_escape(prefix.casefold()) + "%", escape="\\"),
+            )
+        ).all()
+        for key, full_name in rows:
+            renamed = new_full_name + ":" + full_name[len(prefix) :]
+            self._conn.execute(
+                update(list_entries)
+                .where(c.id == key)
+                .values(
+                    full_name=renamed,
+                    full_name_key=renamed.casefold(),
+                    sublevel=c.sublevel + depth_change,
+                    revision=c.revision + 1,
+                    updated_at=now,
+                )
+            )
+
+    def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]:
+        c = list_entries.c
+        conditions = [c.company_id == company_key, c.kind == query.kind.value]
+        names = query.names
+        if names.contains is not None:
+            conditions.append(
+                c.name_key.like("%" + _like_escape(names.contains.casefold()) + "%", escape="\\")
+            )
+        if names.starts_with is not None:
+            conditions.append(c.name_key.like(_like_escape(names.starts_with.casefold()) + "%", escape="\\"))
+        if names.ends_with is not None:
+            conditions.append(c.name_key.like("%" + _like_escape(names.ends_with.casefold()), escape="\\"))
+        if names.from_ is not None:
+            conditions.append(c.full_name_key >= names.from_.casefold())
+        if names.to is not None:
+            conditions.append(c.full_name_key <= names.to.casefold())
+        if query.status is ActiveStatus.ACTIVE:
+            conditions.append(c.is_active.is_(True))
+        elif query.status is ActiveStatus.INACTIVE:
+            conditions.append(c.is_active.is_(False))
+        if query.updated_after is not None:
+            conditions.append(c.updated_at >= query.updated_after)
+        if query.updated_before is not None:
+            conditions.append(c.updated_at <= query.updated_before)
+        if query.account_type is not None:
+            conditions.append(c.account_type == query.account_type)
+        for role, targets in query.link_keys:
+            conditions.append(
+                select(list_links.c.entry_id)
+                .where(
+                    list_links.c.entry_id == c.id,
+                    list_links.c.role == role,
+                    list_links.c.target_id.in_(targets),
+                )
+                .exists()
+            )
+        by_name = names.is_range
+        order = [c.full_name_key, c.id] if by_name else [c.id]
+        position = []
+        if query.after is not None:
+            sort_value, key = query.after
+            position.append(
+                or_(c.full_name_key > sort_value, and_(c.full_name_key == sort_value, c.id > key))
+                if by_name
+                else c.id > key
+            )
+        statement = _SELECT.where(*conditions, *position).order_by(*order)
+        if query.limit is not None:
+            statement = statement.limit(query.limit)
+        items = self._records(self._conn.execute(statement).mappings().all())
+        last = None
+        remaining = 0
+        if items and query.limit is not None and len(items) == query.limit:
+            tail = items[-1]
+            last = (tail.full_name.casefold() if by_name else "", tail.key)
+            after = (
+                or_(c.full_name_key > last[0], and_(c.full_name_key == last[0], c.id > last[1]))
+                if by_name
+                else c.id > last[1]
+            )
+            remaining = self._conn.execute(
+                select(func.count()).select_from(list_entries).where(*conditions, after)
+            ).scalar_one()
+        return Page(items=items, remaining=remaining, last=last if remaining else None)

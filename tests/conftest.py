@@ -1,0 +1,45 @@
+"""Session fixtures: one real server per database backend, with demo credentials.
+
+The suite runs on SQLite always and on PostgreSQL when ``TIMELEDGER_TEST_POSTGRES_URL`` names a
+server we may create databases on (``make test`` starts a throwaway cluster and sets it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.servers import Server, fresh_database, migrate_and_demo
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TIMELEDGER_TEST_POSTGRES_URL") else [])
+
+if os.environ.get("TIMELEDGER_REQUIRE_POSTGRES") and "postgresql" not in BACKENDS:
+    raise pytest.UsageError("TIMELEDGER_REQUIRE_POSTGRES is set but TIMELEDGER_TEST_POSTGRES_URL is not")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return fresh_database(backend, tmp_path_factory.mktemp(backend))
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[Server]:
+    srv = Server(database_url)
+    demo = migrate_and_demo(database_url, srv.base_url)
+    srv.start()
+    srv.demo = demo  # type: ignore[attr-defined]
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def demo(server: Server) -> dict[str, Any]:
+    return server.demo  # type: ignore[attr-defined]

@@ -1,0 +1,106 @@
+"""Real timeledger server processes for the tests: a fresh database per backend, the real CLI,
+a free loopback port. Nothing here mocks the server or the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+CLI = [sys.executable, "-m", "timeledger"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_database(backend: str, tmp_dir: Path) -> str:
+    """A new, empty database: a file for SQLite, a new database on the test cluster for PostgreSQL."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_dir / f'timeledger-{uuid.uuid4().hex[:8]}.db'}"
+    admin_url = os.environ["TIMELEDGER_TEST_POSTGRES_URL"]
+    name = f"timeledger_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(
+        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TIMELEDGER_DATABASE_URL": database_url}
+    return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@dataclass
+class Server:
+    """A ``timeledger serve`` process. ``restart()`` starts it again on the same port and database."""
+
+    database_url: str
+    port: int = field(default_factory=free_port)
+    workers: int = 1
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        env = {**os.environ, "TIMELEDGER_DATABASE_URL": self.database_url}
+        self.process = subprocess.Popen(
+            [*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+                )
+            try:
+                httpx.get(f"{self.base_url}/v1/end-users", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start within 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, as in a crash or power cut."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL) if self.workers > 1 else self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def migrate_and_demo(database_url: str, base_url: str) -> dict[str, Any]:
+    migrated = run_cli("migrate", database_url=database_url)
+    assert migrated.returncode == 0, migrated.stderr
+    demo = run_cli("demo", "--base-url", base_url, database_url=database_url)
+    assert demo.returncode == 0, demo.stderr
+    return json.loads(demo.stdout)
