@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from timeledger.dialects.conductor.endpoints import Call, endpoint
 from timeledger.dialects.conductor.errors import resource_missing
-from timeledger.dialects.conductor.ids import parse_list_id
+from timeledger.dialects.conductor.ids import parse_list_id, render_list_id
 from timeledger.dialects.conductor.list_wire import (
     LIST_OBJECTS,
     ListObject,
@@ -19,6 +19,7 @@ from timeledger.dialects.conductor.list_wire import (
 )
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
 from timeledger.dialects.conductor.validation import validate_query
+from timeledger.ledger.records import ListEntry
 from timeledger.ledger.services import lists
 
 
@@ -26,13 +27,14 @@ def _handlers(obj: ListObject) -> list[BaseRoute]:
     base = f"/v1/quickbooks-desktop/{obj.path}"
     singular = obj.operations.rstrip("s") if not obj.operations.endswith("sses") else obj.operations[:-2]
 
-    def _key(call: Call) -> int:
-        return parse_list_id(call.path["id"], "id")
-
-    def _checked(call: Call, rendered: dict[str, Any]) -> dict[str, Any]:
-        if rendered["id"].upper() != call.path["id"].upper():
+    def _existing(call: Call, company_key: int) -> ListEntry:
+        """The entry the path names; its ID's created part must match too, or it names nothing."""
+        entry = lists.retrieve_list_entry(
+            call.uow, company_key, obj.kind, parse_list_id(call.path["id"], "id")
+        )
+        if render_list_id(entry.key, entry.created_at) != call.path["id"].upper():
             raise resource_missing(f'No object with id "{call.path["id"]}" exists.')
-        return rendered
+        return entry
 
     def create(call: Call) -> dict[str, Any]:
         company = call.company()
@@ -41,16 +43,12 @@ def _handlers(obj: ListObject) -> list[BaseRoute]:
 
     def retrieve(call: Call) -> dict[str, Any]:
         company = call.company()
-        entry = lists.retrieve_list_entry(call.uow, company.key, obj.kind, _key(call))
-        return _checked(call, render_list_object(obj, entry))
+        return render_list_object(obj, _existing(call, company.key))
 
     def update(call: Call) -> dict[str, Any]:
         company = call.company()
-        key = _key(call)
         revision, changes, extra, links = parse_list_object_update(obj, call.json())
-        _checked(
-            call, render_list_object(obj, lists.retrieve_list_entry(call.uow, company.key, obj.kind, key))
-        )
+        key = _existing(call, company.key).key
         entry = lists.update_list_entry(
             call.uow, company.key, obj.kind, key, revision, changes, extra=extra, links=links
         )

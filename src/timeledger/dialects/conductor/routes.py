@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -16,7 +17,7 @@ from timeledger.auth.sessions import complete_auth_session, create_auth_session
 from timeledger.dialects.conductor import wire
 from timeledger.dialects.conductor.endpoints import Call, endpoint
 from timeledger.dialects.conductor.errors import resource_missing
-from timeledger.dialects.conductor.ids import parse_txn_id
+from timeledger.dialects.conductor.ids import parse_txn_id, render_txn_id
 from timeledger.dialects.conductor.list_routes import LIST_ROUTES
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
 from timeledger.dialects.conductor.validation import validate_body
@@ -93,32 +94,26 @@ def create_time_tracking_activity(call: Call) -> dict[str, Any]:
     return wire.render_time_tracking_activity(time_entries.create_time_entry(call.uow, company.key, draft))
 
 
-def _activity_key(call: Call) -> int:
-    return parse_txn_id(call.path["id"], "id")
-
-
-def _same_id(requested: str, rendered: dict[str, Any]) -> dict[str, Any]:
-    """The key part of an ID finds the row; the created part must match too, or it names nothing."""
-    if rendered["id"].upper() != requested.upper():
-        raise resource_missing(f'No object with id "{requested}" exists.')
-    return rendered
+def _activity_key(call: Call, company_key: int) -> int:
+    """The key of the activity the path names. The key part of an ID finds the row; the created
+    part must match too, or the ID names nothing."""
+    key = parse_txn_id(call.path["id"], "id")
+    entry = time_entries.retrieve_time_entry(call.uow, company_key, key)
+    if render_txn_id(entry.key, entry.created_at) != call.path["id"].upper():
+        raise resource_missing(f'No time tracking activity with id "{call.path["id"]}" exists.')
+    return key
 
 
 def retrieve_time_tracking_activity(call: Call) -> dict[str, Any]:
     company = call.company()
-    entry = time_entries.retrieve_time_entry(call.uow, company.key, _activity_key(call))
-    return _same_id(call.path["id"], wire.render_time_tracking_activity(entry))
+    key = _activity_key(call, company.key)
+    return wire.render_time_tracking_activity(time_entries.retrieve_time_entry(call.uow, company.key, key))
 
 
 def update_time_tracking_activity(call: Call) -> dict[str, Any]:
     company = call.company()
-    key = _activity_key(call)
     revision, changes = wire.parse_time_tracking_activity_update(call.json())
-    current = _same_id(
-        call.path["id"],
-        wire.render_time_tracking_activity(time_entries.retrieve_time_entry(call.uow, company.key, key)),
-    )
-    del current
+    key = _activity_key(call, company.key)
     entry = time_entries.update_time_entry(call.uow, company.key, key, revision, changes)
     return wire.render_time_tracking_activity(entry)
 
@@ -133,13 +128,12 @@ def list_time_tracking_activities(call: Call) -> dict[str, Any]:
 
 def delete_time_tracking_activity(call: Call) -> dict[str, Any]:
     company = call.company()
-    key = _activity_key(call)
-    _same_id(
-        call.path["id"],
-        wire.render_time_tracking_activity(time_entries.retrieve_time_entry(call.uow, company.key, key)),
-    )
-    entry = time_entries.delete_time_entry(call.uow, company.key, key)
-    return {"id": call.path["id"], "objectType": "qbd_time_tracking_activity", "deleted": entry.key == key}
+    entry = time_entries.delete_time_entry(call.uow, company.key, _activity_key(call, company.key))
+    return {
+        "id": render_txn_id(entry.key, entry.created_at),
+        "objectType": "qbd_time_tracking_activity",
+        "deleted": True,
+    }
 
 
 # --- the page an auth session's link opens ------------------------------------------------------------
@@ -159,8 +153,6 @@ async def connect_page(request: Request) -> Response:
     if request.method == "GET":
         message = "Press Connect to finish setting up this company's QuickBooks Desktop connection."
         return HTMLResponse(_CONNECT_PAGE.format(message=escape(message)))
-    from starlette.concurrency import run_in_threadpool
-
     try:
         session, company = await run_in_threadpool(complete_auth_session, uow, secret)
     except (LedgerError, AuthError) as error:
