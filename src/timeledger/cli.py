@@ -171,7 +171,9 @@ def quickstart(ctx: click.Context, database_url: str | None, host: str, port: in
     settings = _settings(database_url)
     upgrade(settings.database_url)
     base_url = f"http://{host}:{port}"
-    data = json.loads(credentials.read_text()) if credentials.exists() else create_demo(_uow(settings), base_url)
+    data = (
+        json.loads(credentials.read_text()) if credentials.exists() else create_demo(_uow(settings), base_url)
+    )
     # The keys are kept from the first run; the addresses follow this run's host and port.
     data["base_url"] = base_url
     data["conductor"]["base_url"] = f"{base_url}/v1"
