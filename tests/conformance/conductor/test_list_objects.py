@@ -303,3 +303,35 @@ def test_external_ids_on_list_objects_round_trip(qbd: Any, eu: str) -> None:
     external = str(uuid.uuid4())
     other = qbd.other_names.create(name="Ext Person", external_id=external, conductor_end_user_id=eu)
     assert other.external_id == external
+
+
+@pytest.mark.parametrize(
+    ("resource", "fields"),
+    [
+        ("accounts", {"name": "Memo", "account_type": "non_posting"}),
+        ("service_items", {"name": "No Details"}),
+        (
+            "payroll_wage_items",
+            {
+                "name": "Both",
+                "wage_type": "bonus",
+                "rate": "1.00",
+                "rate_percent": "5",
+                "expense_account_id": "X",
+            },
+        ),
+        (
+            "payroll_wage_items",
+            {"name": "Bad Rate", "wage_type": "bonus", "rate": "ten", "expense_account_id": ""},
+        ),
+    ],
+)
+def test_create_requests_conductor_refuses_before_quickbooks(
+    qbd: Any, eu: str, expense_account: Any, resource: str, fields: dict[str, Any]
+) -> None:
+    if "expense_account_id" in fields:
+        fields = {**fields, "expense_account_id": expense_account.id}
+    with pytest.raises(conductor.BadRequestError) as excinfo:
+        getattr(qbd, resource).create(conductor_end_user_id=eu, **fields)
+    message = excinfo.value.body["error"]["message"]  # type: ignore[index]
+    assert any(word in message for word in ("non_posting", "exactly one", "not both", '"rate"')), message

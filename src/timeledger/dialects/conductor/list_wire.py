@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
@@ -21,7 +20,7 @@ from timeledger.dialects.conductor.ids import parse_list_id, render_list_id, ren
 from timeledger.dialects.conductor.paging import decode_cursor
 from timeledger.dialects.conductor.schema import RESPONSES
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import parse_limit, parse_query_time, render_timestamp
+from timeledger.dialects.conductor.wire import parse_decimal, parse_limit, parse_query_time, render_timestamp
 from timeledger.ledger.errors import UnknownReferenceError
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, NameFilter
@@ -136,13 +135,30 @@ def _response_forms(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_create(obj: ListObject, fields: dict[str, Any]) -> None:
+    """Request rules Conductor's API states for creates, before QuickBooks sees them."""
+    if obj.kind is ListKind.ACCOUNT and fields.get("accountType") == "non_posting":
+        raise invalid_request('A "non_posting" account cannot be created through the API.')
+    if obj.kind is ListKind.SERVICE_ITEM and ("salesOrPurchaseDetails" in fields) == (
+        "salesAndPurchaseDetails" in fields
+    ):
+        raise invalid_request(
+            'A service item needs exactly one of "salesOrPurchaseDetails" and "salesAndPurchaseDetails".'
+        )
+    if obj.kind is ListKind.WAGE_ITEM and "rate" in fields and "ratePercent" in fields:
+        raise invalid_request('Give a payroll wage item "rate" or "ratePercent", not both.')
+
+
 def parse_list_object(obj: ListObject, body: object) -> ListDraft:
     fields = validate_body(f"{obj.operations}.create", body)
+    _check_create(obj, fields)
     ledger = {_LEDGER_FIELDS[k]: v for k, v in fields.items() if k in _LEDGER_FIELDS}
     rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k != "parentId"}
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
-    rate = Decimal(fields["rate"]) if obj.kind is ListKind.WAGE_ITEM and "rate" in fields else None
+    rate = None
+    if obj.kind is ListKind.WAGE_ITEM and "rate" in fields:
+        rate = parse_decimal(fields["rate"], "rate", integer_digits=10, places=5)
     return ListDraft(
         kind=obj.kind,
         parent_key=parse_list_id(fields["parentId"], "parentId") if "parentId" in fields else None,
@@ -257,7 +273,7 @@ def render_list_object(
     if "fullName" in shape:
         values.update(fullName=entry.full_name, sublevel=entry.sublevel, parent=render_ref(entry.parent))
     if obj.kind is ListKind.WAGE_ITEM:
-        values["rate"] = None if entry.rate is None else f"{entry.rate:.2f}"
+        values["rate"] = None if entry.rate is None else str(entry.rate)
     for role, ref in sorted(entry.links.items()):
         _place(values, role, ref)
     if options and options.get("excludeAlternateShippingAddresses"):

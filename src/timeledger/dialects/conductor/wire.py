@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
@@ -54,6 +55,24 @@ def render_duration(seconds: int) -> str:
     """Whole hours and minutes, seconds dropped, hours never folded into days: ``PT8H0M``, ``PT80H0M``."""
     minutes = seconds // 60
     return f"PT{minutes // 60}H{minutes % 60}M"
+
+
+_DECIMAL = re.compile(r"^-?(\d+)(?:\.(\d+))?$")
+
+
+def parse_decimal(text: str, field: str, *, integer_digits: int, places: int) -> Decimal:
+    """A decimal string such as ``"45.00"``, within QuickBooks' digit limits for that kind of amount."""
+    match = _DECIMAL.match(text)
+    if (
+        match is None
+        or len(match.group(1).lstrip("0")) > integer_digits
+        or len(match.group(2) or "") > places
+    ):
+        raise invalid_request(
+            f'"{field}" must be a decimal string with at most {integer_digits} integer digits and '
+            f'{places} decimal places, not "{text}".'
+        )
+    return Decimal(text)
 
 
 def parse_date(text: str, field: str) -> date:
