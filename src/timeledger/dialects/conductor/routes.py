@@ -23,6 +23,7 @@ from timeledger.dialects.conductor.paging import cursor_page, plain_list
 from timeledger.dialects.conductor.validation import validate_body
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import LedgerError
+from timeledger.ledger.records import TimeEntry
 from timeledger.ledger.services import companies, time_entries
 
 QBD = "/v1/quickbooks-desktop"
@@ -94,26 +95,24 @@ def create_time_tracking_activity(call: Call) -> dict[str, Any]:
     return wire.render_time_tracking_activity(time_entries.create_time_entry(call.uow, company.key, draft))
 
 
-def _activity_key(call: Call, company_key: int) -> int:
-    """The key of the activity the path names. The key part of an ID finds the row; the created
-    part must match too, or the ID names nothing."""
-    key = parse_txn_id(call.path["id"], "id")
-    entry = time_entries.retrieve_time_entry(call.uow, company_key, key)
+def _activity(call: Call, company_key: int) -> TimeEntry:
+    """The activity the path names. The key part of an ID finds the row; the created part must
+    match too, or the ID names nothing."""
+    entry = time_entries.retrieve_time_entry(call.uow, company_key, parse_txn_id(call.path["id"], "id"))
     if render_txn_id(entry.key, entry.created_at) != call.path["id"].upper():
         raise resource_missing(f'No time tracking activity with id "{call.path["id"]}" exists.')
-    return key
+    return entry
 
 
 def retrieve_time_tracking_activity(call: Call) -> dict[str, Any]:
     company = call.company()
-    key = _activity_key(call, company.key)
-    return wire.render_time_tracking_activity(time_entries.retrieve_time_entry(call.uow, company.key, key))
+    return wire.render_time_tracking_activity(_activity(call, company.key))
 
 
 def update_time_tracking_activity(call: Call) -> dict[str, Any]:
     company = call.company()
     revision, changes = wire.parse_time_tracking_activity_update(call.json())
-    key = _activity_key(call, company.key)
+    key = _activity(call, company.key).key
     entry = time_entries.update_time_entry(call.uow, company.key, key, revision, changes)
     return wire.render_time_tracking_activity(entry)
 
@@ -128,7 +127,7 @@ def list_time_tracking_activities(call: Call) -> dict[str, Any]:
 
 def delete_time_tracking_activity(call: Call) -> dict[str, Any]:
     company = call.company()
-    entry = time_entries.delete_time_entry(call.uow, company.key, _activity_key(call, company.key))
+    entry = time_entries.delete_time_entry(call.uow, company.key, _activity(call, company.key).key)
     return {
         "id": render_txn_id(entry.key, entry.created_at),
         "objectType": "qbd_time_tracking_activity",
