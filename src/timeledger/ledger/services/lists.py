@@ -94,11 +94,20 @@ def create_list_entry(
     return entry
 
 
-def retrieve_list_entry(uow: UnitOfWork, company_key: int, kind: ListKind, key: int) -> ListEntry:
+def retrieve_list_entry(
+    uow: UnitOfWork,
+    company_key: int,
+    kind: ListKind | Iterable[ListKind],
+    key: int,
+    *,
+    include_deleted: bool = False,
+) -> ListEntry:
+    """One entry of the list ``kind`` (or of any of several, such as every kind of person)."""
+    kinds = (kind,) if isinstance(kind, ListKind) else tuple(kind)
     with uow:
-        entry = uow.lists.get(company_key, (kind,), key)
+        entry = uow.lists.get(company_key, kinds, key, include_deleted=include_deleted)
     if entry is None:
-        raise NotFoundError(f"No {kind.value.replace('_', ' ')} has that id.")
+        raise NotFoundError(f"No {' or '.join(k.value.replace('_', ' ') for k in kinds)} has that id.")
     return entry
 
 
