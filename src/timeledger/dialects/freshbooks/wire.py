@@ -31,7 +31,7 @@ from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import ListEntry, TimeEntry
 from timeledger.ledger.tenancy import Company
-from timeledger.ledger.time_entries import TimeEntryDraft, nominal_start, work_date_of
+from timeledger.ledger.time_entries import TimeEntryDraft, check_duration, nominal_start, work_date_of
 from timeledger.ledger.values import BillingStatus, ListKind
 
 API = "freshbooks"
@@ -161,13 +161,20 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
     started_at = parse_datetime(fields["started_at"], "started_at")
     is_logged = parse_bool(fields.get("is_logged", True), "is_logged")
     project_key = parse_int(fields.get("project_id"), "project_id")
+    duration = _duration(fields)
+    if is_logged and duration is None:  # else it would be a running timer, which is_logged says it is not
+        raise required("duration")
+    if not is_logged:
+        # The ledger tells a timer by its missing duration; ``is_logged: false`` with one is a
+        # contradiction the ledger's own rule names.
+        check_duration(duration, is_running=True, started_at=started_at)
     extra: dict[str, Any] = {k: fields[k] for k in _TIME_ENTRY_EXTRAS if fields.get(k) is not None}
     if not is_logged:
         extra["timer"] = True
     return TimeEntryDraft(
         person_key=parse_int(fields.get("identity_id"), "identity_id") or caller_person_key,
         work_date=work_date_of(started_at),
-        duration_seconds=_duration(fields),
+        duration_seconds=duration,
         customer_key=project_key or parse_int(fields.get("client_id"), "client_id"),
         service_item_key=parse_int(fields.get("service_id"), "service_id"),
         note=parse_text(fields.get("note"), "note"),
