@@ -121,11 +121,15 @@ def new_business(
     server: Server, demo: dict[str, Any], app_credentials: dict[str, Any], new_person_login: Any
 ) -> Callable[..., Business]:
     """A new company (a Conductor end user) with one employee who signs in and approves the demo app."""
-    conductor = Conductor(api_key=demo["conductor"]["api_key"], base_url=f"{server.base_url}/v1", max_retries=0)
+    conductor = Conductor(
+        api_key=demo["conductor"]["api_key"], base_url=f"{server.base_url}/v1", max_retries=0
+    )
 
     def create(scopes: list[str] | None = None) -> Business:
         end_user = conductor.end_users.create(
-            company_name=f"Business {uuid.uuid4().hex[:6]}", email="owner@example.com", source_id=uuid.uuid4().hex
+            company_name=f"Business {uuid.uuid4().hex[:6]}",
+            email="owner@example.com",
+            source_id=uuid.uuid4().hex,
         )
         session = conductor.auth_sessions.create(
             publishable_key=demo["conductor"]["publishable_key"], end_user_id=end_user.id

@@ -21,7 +21,9 @@ def test_the_identity_names_the_person_and_their_business(business: Business) ->
     assert me.data["permissions"] == {business.account_id: {}}
 
 
-def test_the_identity_is_the_person_conductor_lists_as_an_employee(business: Business, qbd_client: Any) -> None:
+def test_the_identity_is_the_person_conductor_lists_as_an_employee(
+    business: Business, qbd_client: Any
+) -> None:
     employees = qbd_client.qbd.employees.list(conductor_end_user_id=business.end_user_id).data
     assert [e.name for e in employees] == ["Simon Kovalic"]
     assert int(employees[0].id.split("-")[0], 16) - 0x80000000 == business.identity_id

@@ -12,7 +12,9 @@ from freshbooks import FreshBooksError
 from tests.conformance.freshbooks.conftest import PASSWORD, Business, code_from, consent, sdk_client
 
 
-def test_the_sdk_completes_the_authorization_code_flow(app_credentials: dict[str, Any], business: Business) -> None:
+def test_the_sdk_completes_the_authorization_code_flow(
+    app_credentials: dict[str, Any], business: Business
+) -> None:
     fb = sdk_client(app_credentials)
     url = fb.get_auth_request_url(["user:profile:read", "user:time_entries:read"])
     assert url.startswith(f"{app_credentials['auth_url']}/oauth/authorize?")
@@ -27,7 +29,9 @@ def test_the_sdk_completes_the_authorization_code_flow(app_credentials: dict[str
     assert fb.current_user().email == business.email
 
 
-def test_the_token_response_carries_what_the_sdk_reads(app_credentials: dict[str, Any], business: Business) -> None:
+def test_the_token_response_carries_what_the_sdk_reads(
+    app_credentials: dict[str, Any], business: Business
+) -> None:
     fb = sdk_client(app_credentials)
     code = code_from(consent(fb.get_auth_request_url(), business.email, PASSWORD))
     response = httpx.post(

@@ -51,7 +51,11 @@ def test_a_created_entry_reads_back_with_every_field(business: Business, books: 
     assert got.started_at == datetime(2016, 8, 16, 20, tzinfo=UTC)
     assert got.data["started_at"] == "2016-08-16T20:00:00Z"
     assert (got.duration, got.note, got.is_logged, got.active) == (7200, "Stuff", True, True)
-    assert (got.client_id, got.project_id, got.service_id) == (books["acme"], books["project"], books["service"])
+    assert (got.client_id, got.project_id, got.service_id) == (
+        books["acme"],
+        books["project"],
+        books["service"],
+    )
     assert (got.billable, got.billed, got.internal) == (True, False, False)
     assert got.identity_id == business.identity_id
     assert got.timer is None or got.data["timer"] is None
@@ -83,7 +87,8 @@ def test_a_deleted_entry_is_gone_unless_deleted_ones_are_asked_for(business: Bus
     assert excinfo.value.status_code == 404
     assert entry.id not in _ids(business)
     listed = business.fb.time_entries.list(
-        business.business_id, builders=[FilterBuilder().boolean("include_deleted", True), PaginateBuilder(1, 100)]
+        business.business_id,
+        builders=[FilterBuilder().boolean("include_deleted", True), PaginateBuilder(1, 100)],
     )
     deleted = [e for e in listed if e.id == entry.id]
     assert len(deleted) == 1 and deleted[0].active is False
@@ -91,16 +96,24 @@ def test_a_deleted_entry_is_gone_unless_deleted_ones_are_asked_for(business: Bus
 
 def test_filters_narrow_the_list(business: Business, books: dict[str, Any]) -> None:
     b = business
-    in_project = _create(b, client_id=books["acme"], project_id=books["project"], started_at="2025-01-10T08:00:00Z")
+    in_project = _create(
+        b, client_id=books["acme"], project_id=books["project"], started_at="2025-01-10T08:00:00Z"
+    )
     for_client = _create(b, client_id=books["acme"], started_at="2025-01-11T08:00:00Z")
     other_client = _create(b, client_id=books["globex"], started_at="2025-01-12T08:00:00Z")
     billable = _create(
-        b, client_id=books["globex"], service_id=books["service"], billable=True, started_at="2025-01-13T08:00:00Z"
+        b,
+        client_id=books["globex"],
+        service_id=books["service"],
+        billable=True,
+        started_at="2025-01-13T08:00:00Z",
     )
     billed = _create(b, billed=True, client_id=books["globex"], started_at="2025-01-14T23:59:59Z")
     mine = {in_project.id, for_client.id, other_client.id, billable.id, billed.id}
-    window = FilterBuilder().date_time("started_from", "2025-01-10T00:00:00Z").date_time(
-        "started_to", datetime(2025, 1, 14, 23, 59, 59, tzinfo=UTC)
+    window = (
+        FilterBuilder()
+        .date_time("started_from", "2025-01-10T00:00:00Z")
+        .date_time("started_to", datetime(2025, 1, 14, 23, 59, 59, tzinfo=UTC))
     )
     assert _ids(b, window) == mine
     assert _ids(b, FilterBuilder().equals("client_id", books["acme"])) >= {in_project.id, for_client.id}
@@ -112,9 +125,12 @@ def test_filters_narrow_the_list(business: Business, books: dict[str, Any]) -> N
     assert _ids(b, window, FilterBuilder().boolean("billed", True)) == {billed.id}
     assert _ids(b, window, FilterBuilder().boolean("billed", False)) == mine - {billed.id}
     assert _ids(b, window, FilterBuilder().equals("identity_id", b.identity_id)) == mine
-    assert _ids(b, FilterBuilder().date_time("started_from", "2025-01-14T00:00:00Z").date_time(
-        "started_to", "2025-01-14T23:59:59Z"
-    )) & mine == {billed.id}
+    assert _ids(
+        b,
+        FilterBuilder()
+        .date_time("started_from", "2025-01-14T00:00:00Z")
+        .date_time("started_to", "2025-01-14T23:59:59Z"),
+    ) & mine == {billed.id}
 
 
 def test_updated_since_finds_entries_changed_after_a_moment(business: Business) -> None:
@@ -131,9 +147,14 @@ def test_team_shows_everyones_entries_and_the_default_only_the_callers(
     business: Business, qbd_client: Any
 ) -> None:
     qbd = qbd_client.qbd
-    colleague = qbd.employees.create(first_name="Grace", last_name="Hopper", conductor_end_user_id=business.end_user_id)
+    colleague = qbd.employees.create(
+        first_name="Grace", last_name="Hopper", conductor_end_user_id=business.end_user_id
+    )
     activity = qbd.time_tracking_activities.create(
-        conductor_end_user_id=business.end_user_id, entity_id=colleague.id, transaction_date="2026-05-04", duration="PT2H"
+        conductor_end_user_id=business.end_user_id,
+        entity_id=colleague.id,
+        transaction_date="2026-05-04",
+        duration="PT2H",
     )
     colleague_key = int(colleague.id.split("-")[0], 16) - 0x80000000
     theirs = _ids(business, FilterBuilder().equals("identity_id", colleague_key))
@@ -149,7 +170,9 @@ def test_pages_and_meta_totals_cover_every_matching_entry(new_business: Any) -> 
     client = b.fb.clients.create(b.account_id, {"organization": "Paged"}).id
     durations = [600, 1200, 1800, 2400, 3000]
     for i, duration in enumerate(durations):
-        _create(b, duration=duration, client_id=client, billed=i == 0, started_at=f"2026-02-0{i + 1}T10:00:00Z")
+        _create(
+            b, duration=duration, client_id=client, billed=i == 0, started_at=f"2026-02-0{i + 1}T10:00:00Z"
+        )
     first = b.fb.time_entries.list(b.business_id, builders=[PaginateBuilder(1, 2)])
     assert (first.pages.page, first.pages.pages, first.pages.per_page, first.pages.total) == (1, 3, 2, 5)
     assert first.data["meta"]["total_logged"] == sum(durations)
@@ -199,7 +222,9 @@ def test_an_unknown_client_is_a_422_naming_the_field(business: Business) -> None
     assert "client_id" in _refusal(excinfo, 422).error_details[0]
 
 
-def test_billable_time_needs_a_service_as_the_ledger_requires(business: Business, books: dict[str, Any]) -> None:
+def test_billable_time_needs_a_service_as_the_ledger_requires(
+    business: Business, books: dict[str, Any]
+) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         _create(business, client_id=books["acme"], billable=True)
     assert "service" in str(_refusal(excinfo, 422).error_details[0])
