@@ -259,3 +259,18 @@ def test_an_unknown_path_under_timetracking_answers_in_freshbooks_shape(business
     response = httpx.get(f"{business.fb.base_url}/timetracking/business/1/nothing_here")
     assert response.status_code == 404
     assert response.json() == {"error": "Requested resource could not be found."}
+
+
+def test_out_of_range_numbers_are_422_not_500(business: Business) -> None:
+    for fields in (
+        {"started_at": 10**30, "duration": 1},
+        {"started_at": "2026-01-01T00:00:00Z", "duration": 10**30},
+    ):
+        with pytest.raises(FreshBooksError) as excinfo:
+            business.fb.time_entries.create(business.business_id, {"is_logged": True, **fields})
+        assert excinfo.value.status_code == 422
+    with pytest.raises(FreshBooksError) as excinfo:
+        business.fb.time_entries.list(
+            business.business_id, builders=[FilterBuilder().equals("client_id", 10**30)]
+        )
+    assert excinfo.value.status_code == 422

@@ -14,6 +14,7 @@ from typing import Any
 from timeledger.dialects.freshbooks.errors import FreshBooksError, invalid, not_found
 
 _LETTERS = string.ascii_letters
+MAX_ID = 2**62  # beyond any key; larger numbers would overflow the database's integers
 _OFFSET = 52**4  # the smallest five-letter value
 
 
@@ -50,20 +51,22 @@ def parse_int(value: Any, field: str, *, nullable: bool = True) -> int | None:
         raise invalid(field, "field required")
     if isinstance(value, bool):
         raise invalid(field, "must be an integer", value)
+    number: int | None = None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise invalid(field, "must be an integer", value)
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 20:
+        number = int(value.strip())
+    if number is None or abs(number) >= MAX_ID:
+        raise invalid(field, "must be an integer", value)
+    return number
 
 
 def parse_query_id(value: str, field: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise invalid(field, "must be an integer", value) from None
+    number = parse_int(value, field, nullable=False)
+    assert number is not None
+    return number
 
 
 __all__ = ["FreshBooksError", "parse_account_id", "parse_int", "parse_path_id", "render_account_id"]

@@ -59,7 +59,10 @@ def parse_datetime(value: Any, field: str) -> datetime:
     """ISO 8601 with ``Z``, an offset or fractional seconds (naive means UTC), a date (midnight UTC),
     or Unix seconds. A ``+`` the query string turned into a space is put back (reference §1.4)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, ValueError, OSError):
+            raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value) from None
     if not isinstance(value, str) or not value.strip():
         raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value)
     text = re.sub(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$", r"\1+\2", value.strip())
@@ -150,8 +153,14 @@ def billing_status(billable: bool, billed: bool) -> BillingStatus:
     return BillingStatus.BILLABLE if billable else BillingStatus.NOT_BILLABLE
 
 
+MAX_DURATION = 2**31 - 1  # the column's range: some 68 years
+
+
 def _duration(fields: Mapping[str, Any]) -> int | None:
-    return parse_int(fields.get("duration"), "duration")
+    duration = parse_int(fields.get("duration"), "duration")
+    if duration is not None and duration > MAX_DURATION:
+        raise invalid("duration", f"must be at most {MAX_DURATION} seconds", duration)
+    return duration
 
 
 def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeEntryDraft:
