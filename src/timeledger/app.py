@@ -11,16 +11,23 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from timeledger.dialects import oauth_consent
 from timeledger.dialects.conductor import routes as conductor
 from timeledger.dialects.conductor.endpoints import error_response, new_request_id
 from timeledger.dialects.conductor.errors import ConductorError, resource_missing
+from timeledger.dialects.freshbooks import endpoints as freshbooks_endpoints
+from timeledger.dialects.freshbooks import routes as freshbooks
 from timeledger.settings import Settings
 from timeledger.store.engine import make_engine
 from timeledger.store.unit_of_work import SqlUnitOfWork
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """Each dialect answers the router's refusals on its own paths; Conductor answers the rest."""
     assert isinstance(exc, HTTPException)
+    response = freshbooks_endpoints.http_error(request, exc)
+    if response is not None:
+        return response
     if exc.status_code == 404:
         error = resource_missing(f"Unrecognized request URL ({request.method}: {request.url.path}).")
     else:
@@ -35,7 +42,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     engine = engine or make_engine(settings.database_url)
-    app = Starlette(routes=conductor.routes(), exception_handlers={HTTPException: _http_error})
+    routes = [*conductor.routes(), *freshbooks.routes(), *oauth_consent.routes()]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.engine = engine
     app.state.unit_of_work = partial(SqlUnitOfWork, engine)
     return app

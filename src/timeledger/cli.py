@@ -1,4 +1,4 @@
-"""The ``timeledger`` command: migrate, demo, serve, keys, end-users, quickstart."""
+"""The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart."""
 
 from __future__ import annotations
 
@@ -155,6 +155,100 @@ def end_users_create(
         uow, organization.key, company_name, email, source_id or company_name, connected=connected
     )
     click.echo(json.dumps({"end_user_id": company.public_id}))
+
+
+@main.group("oauth-clients")
+def oauth_clients_group() -> None:
+    """OAuth 2.0 apps (FreshBooks and QuickBooks Time callers)."""
+
+
+@oauth_clients_group.command("create")
+@database_option
+@click.option("--organization", "publishable_key", required=True, help="The organization's publishable key.")
+@click.option("--name", required=True, help="The app's name, shown on the consent page.")
+@click.option(
+    "--redirect-uri", "redirect_uris", required=True, multiple=True, help="May be given several times."
+)
+@click.option("--scope", "scopes", multiple=True, help="Scopes the app may ask for (default: all).")
+def oauth_clients_create(
+    database_url: str | None,
+    publishable_key: str,
+    name: str,
+    redirect_uris: tuple[str, ...],
+    scopes: tuple[str, ...],
+) -> None:
+    """Register an app. Its client secret is shown once; timeledger keeps only its hash."""
+    from timeledger.auth.errors import AuthError
+    from timeledger.auth.oauth import create_oauth_client
+    from timeledger.auth.scopes import ALL_SCOPES
+
+    try:
+        client, secret = create_oauth_client(
+            _uow(_settings(database_url)), publishable_key, name, redirect_uris, scopes or ALL_SCOPES
+        )
+    except AuthError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        json.dumps(
+            {
+                "client_id": client.client_id,
+                "client_secret": secret,
+                "redirect_uris": list(client.redirect_uris),
+                "scopes": list(client.scopes),
+            },
+            indent=2,
+        )
+    )
+    click.echo("The client secret is shown only now; timeledger keeps only its hash.", err=True)
+
+
+@main.group("people")
+def people_group() -> None:
+    """People of a company (employees, vendors, other names)."""
+
+
+@people_group.command("set-password")
+@database_option
+@click.option("--organization", "publishable_key", required=True, help="The organization's publishable key.")
+@click.option("--end-user", "end_user_id", required=True, help="The company's Conductor end user id.")
+@click.option("--person-email", required=True, help="The email on the person's record.")
+@click.option("--login-email", default=None, help="The email to sign in with (default: --person-email).")
+@click.password_option("--password", help="At least 8 characters.")
+def people_set_password(
+    database_url: str | None,
+    publishable_key: str,
+    end_user_id: str,
+    person_email: str,
+    login_email: str | None,
+    password: str,
+) -> None:
+    """Let a person sign in (on the OAuth consent page) with an email and a password."""
+    from timeledger.auth.errors import AuthError
+    from timeledger.auth.logins import set_password
+    from timeledger.ledger.queries import ListQuery
+    from timeledger.ledger.services.lists import list_list_entries
+    from timeledger.ledger.values import PERSON_KINDS
+
+    uow = _uow(_settings(database_url))
+    with uow:
+        organization = uow.tenancy.organization_by_publishable_key(publishable_key)
+        company = uow.tenancy.company(organization.key, end_user_id) if organization else None
+    if company is None:
+        raise click.ClickException(f"no end user has the id {end_user_id}")
+    people = [
+        entry
+        for kind in sorted(PERSON_KINDS)
+        for entry in list_list_entries(
+            uow, company.key, ListQuery(kind=kind, field_equals=(("email", person_email),), limit=2)
+        ).items
+    ]
+    if len(people) != 1:
+        raise click.ClickException(f"{len(people)} people have the email {person_email}; need exactly one")
+    try:
+        set_password(uow, company, people[0].key, login_email or person_email, password)
+    except AuthError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(json.dumps({"identity_id": people[0].key, "login_email": login_email or person_email}))
 
 
 @main.command()

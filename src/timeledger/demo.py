@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from timeledger.auth.keys import create_organization
+from timeledger.demo_freshbooks import freshbooks_credentials
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.records import ListEntry
@@ -146,6 +147,7 @@ def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
             "publishable_key": organization.publishable_key,
             "end_user_id": company.public_id,
         },
+        "freshbooks": freshbooks_credentials(uow, organization, company, base_url),
     }
 
 

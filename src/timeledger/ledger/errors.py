@@ -86,6 +86,8 @@ RULE_CODES = frozenset(
         "invalid_duration",
         "running_timer_has_no_duration",
         "inactive_reference",
+        "running_timer_needs_start",
+        "one_running_timer_per_person",
     }
 )
 

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from timeledger.ledger.credentials import CredentialRepository
 from timeledger.ledger.lists import ListDraft
-from timeledger.ledger.queries import ListQuery, Page, TimeEntryQuery
+from timeledger.ledger.queries import ListQuery, Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import ListEntry, Ref, TimeEntry
 from timeledger.ledger.tenancy import AuthSession, Company, Organization
 from timeledger.ledger.time_entries import TimeEntryDraft
@@ -16,7 +17,9 @@ from timeledger.ledger.values import BillingStatus, ListKind
 
 
 class ListRepository(Protocol):
-    def get(self, company_key: int, kinds: Iterable[ListKind], key: int) -> ListEntry | None: ...
+    def get(
+        self, company_key: int, kinds: Iterable[ListKind], key: int, *, include_deleted: bool = False
+    ) -> ListEntry | None: ...
 
     def by_full_names(
         self, company_key: int, kind: ListKind, full_names: Iterable[str]
@@ -60,6 +63,8 @@ class TimeEntryRepository(Protocol):
     def delete(self, entry: TimeEntry, now: datetime) -> None: ...
 
     def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]: ...
+
+    def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals: ...
 
 
 class TenancyRepository(Protocol):
@@ -110,6 +115,7 @@ class UnitOfWork(Protocol):
     lists: ListRepository
     time_entries: TimeEntryRepository
     tenancy: TenancyRepository
+    credentials: CredentialRepository
 
     def write(self) -> UnitOfWork:
         """Mark the next ``with`` block as one that writes (it may lock earlier)."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from timeledger.ledger.values import ActiveStatus, ListKind
+from timeledger.ledger.values import ActiveStatus, BillingStatus, ListKind
 
 T = TypeVar("T")
 
@@ -42,6 +42,15 @@ class ListQuery:
     link_keys: tuple[tuple[str, tuple[int, ...]], ...] = ()
     limit: int | None = None
     after: tuple[str, int] | None = None
+    # Below: what APIs other than QuickBooks Desktop ask. ``has_parent`` tells top-level entries (False)
+    # from those below another (True); ``deleted`` False reads live entries, True deleted ones, None both.
+    has_parent: bool | None = None
+    deleted: bool | None = False
+    # (ledger fields, text): any of the fields contains the text / equals it, case-insensitively
+    field_contains: tuple[tuple[tuple[str, ...], str], ...] = ()
+    field_equals: tuple[tuple[str, str], ...] = ()
+    # numbered pages: skip this many; the page then carries the count of all matches after it
+    offset: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,28 @@ class TimeEntryQuery:
     include_running: bool = False
     limit: int = 150
     after: int | None = None
+    # Below: what APIs other than QuickBooks Desktop ask. ``customer_trees`` match a customer or any
+    # job below it; ``started_from``/``started_to`` test the start instant, or midnight (UTC) of the
+    # work date for entries that have none; ``is_running`` narrows to running timers or stopped entries.
+    customer_keys: tuple[int, ...] = ()
+    customer_trees: tuple[int, ...] = ()
+    service_item_keys: tuple[int, ...] = ()
+    billing_statuses: tuple[BillingStatus, ...] = ()
+    started_from: datetime | None = None
+    started_to: datetime | None = None
+    is_running: bool | None = None
+    include_deleted: bool = False
+    offset: int | None = None
+    newest_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntryTotals:
+    """Sums over every entry a query matches (not one page). Running timers add no time."""
+
+    count: int
+    duration_seconds: int
+    unbilled_seconds: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,7 @@ class ListEntry:
     external_id: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Ref] = field(default_factory=dict)
+    deleted_at: datetime | None = None
 
     def ref(self) -> Ref:
         return Ref(self.key, self.full_name, self.created_at)
@@ -62,7 +63,7 @@ class TimeEntry:
     """Time a person spent, optionally for a customer or job, with a service item, class or wage item.
 
     A running timer has ``duration_seconds`` None and ``started_at`` set; only stopped entries
-    are visible to APIs that have no timers.
+    are visible to APIs that have no timers. ``extra`` is as on ``ListEntry``: ``{api: {field: value}}``.
     """
 
     key: int
@@ -83,6 +84,7 @@ class TimeEntry:
     external_id: str | None = None
     started_at: datetime | None = None
     deleted_at: datetime | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_running(self) -> bool:

@@ -6,11 +6,13 @@ a FreshBooks time entry and a QuickBooks Time timesheet are one record here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from timeledger.ledger.errors import RuleError
-from timeledger.ledger.records import ListEntry
+from timeledger.ledger.records import ListEntry, TimeEntry
 from timeledger.ledger.values import BillingStatus, ListKind
 
 
@@ -27,6 +29,7 @@ class TimeEntryDraft:
     billing_status: BillingStatus | None = None
     external_id: str | None = None
     started_at: datetime | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 # The fields an update may change; the service resolves the ``*_key`` ones to records first.
@@ -42,6 +45,7 @@ UPDATABLE_FIELDS = frozenset(
         "note",
         "billing_status",
         "started_at",
+        "extra",
     }
 )
 
@@ -90,12 +94,19 @@ def check_wage_item(person: ListEntry, wage_item: ListEntry | None) -> None:
         )
 
 
-def check_duration(duration_seconds: int | None, is_running: bool) -> None:
-    """A logged entry has a non-negative duration; a running timer has none until it stops."""
+def check_duration(
+    duration_seconds: int | None, is_running: bool, started_at: datetime | None = None
+) -> None:
+    """A logged entry has a non-negative duration; a running timer has none until it stops, and it
+    must know when it started, or it could never be stopped."""
     if is_running:
         if duration_seconds is not None:
             raise RuleError(
                 "running_timer_has_no_duration", "A running timer has no duration.", field="duration"
+            )
+        if started_at is None:
+            raise RuleError(
+                "running_timer_needs_start", "A running timer needs the time it started.", field="started_at"
             )
         return
     if duration_seconds is None or duration_seconds < 0:
@@ -108,3 +119,39 @@ def check_active(entry: ListEntry, field: str) -> None:
     """New time can only be recorded against active list entries, as in QuickBooks."""
     if not entry.is_active:
         raise RuleError("inactive_reference", f'"{entry.full_name}" is inactive.', field=field)
+
+
+def check_one_running_timer(person: ListEntry, running: TimeEntry | None, key: int | None = None) -> None:
+    """A person runs at most one timer at a time: stop the one running (``running``) before another.
+
+    ``key`` is the entry being written, which may be that running timer itself.
+    """
+    if running is not None and running.key != key:
+        raise RuleError(
+            "one_running_timer_per_person",
+            f'"{person.full_name}" already has a running timer; stop it before starting another.',
+            field="duration",
+        )
+
+
+def elapsed_seconds(started_at: datetime, now: datetime) -> int:
+    """A timer stopped at ``now`` ran this many whole seconds; a start in the future counts as none."""
+    return max(0, int((now - started_at).total_seconds()))
+
+
+def work_date_of(started_at: datetime) -> date:
+    """The day work started on. Companies keep UTC as their local time, as in QuickBooks' output here."""
+    return started_at.astimezone(UTC).date()
+
+
+def start_on(work_date: date, started_at: datetime | None) -> datetime | None:
+    """An entry moved to another day keeps its time of day: its start always falls on its work date."""
+    if started_at is None:
+        return None
+    return datetime.combine(work_date, started_at.astimezone(UTC).time(), tzinfo=UTC)
+
+
+def nominal_start(entry: TimeEntry) -> datetime:
+    """When an entry started: its start instant, else midnight (UTC) of its work date, for APIs that
+    always show one (an entry written with only a date and a duration has none)."""
+    return entry.started_at or datetime.combine(entry.work_date, time.min, tzinfo=UTC)

@@ -168,3 +168,80 @@ time_entries = Table(
     Index("ix_time_entries_company_updated", "company_id", "updated_at"),
     Index("ix_time_entries_company_person", "company_id", "person_id", "id"),
 )
+
+# --- OAuth 2.0 and person logins (migration 0003) ---------------------------------------------------
+# Every secret (client secret, code, access and refresh token) is stored only as its SHA-256 hex: each
+# carries 256 random bits, so there is nothing to guess and a hash is looked up directly.
+# Passwords are the exception: people choose them, so they are salted and stretched (scrypt).
+
+list_entries.append_column(Column("deleted_at", UtcDateTime))
+time_entries.append_column(Column("extra", JSON))
+Index(
+    "uq_time_entries_running_person",
+    time_entries.c.company_id,
+    time_entries.c.person_id,
+    unique=True,
+    sqlite_where=time_entries.c.duration_seconds.is_(None) & time_entries.c.deleted_at.is_(None),
+    postgresql_where=time_entries.c.duration_seconds.is_(None) & time_entries.c.deleted_at.is_(None),
+)
+
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("organization_id", Key, ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("client_id", String(80), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("redirect_uris", JSON, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+oauth_codes = Table(
+    "oauth_codes",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("client_id", Key, ForeignKey("oauth_clients.id"), nullable=False),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("person_id", Key, ForeignKey("list_entries.id"), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+)
+
+oauth_tokens = Table(
+    "oauth_tokens",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("access_hash", String(64), nullable=False, unique=True),
+    Column("refresh_hash", String(64), unique=True),
+    Column("client_id", Key, ForeignKey("oauth_clients.id"), nullable=False),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("person_id", Key, ForeignKey("list_entries.id"), nullable=False),
+    # the authorization code the chain of tokens started from: reusing that code revokes the chain
+    Column("code_id", Key, ForeignKey("oauth_codes.id"), index=True),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("rotated_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
+)
+
+person_logins = Table(
+    "person_logins",
+    metadata,
+    Column("person_id", Key, ForeignKey("list_entries.id"), primary_key=True, autoincrement=False),
+    Column("organization_id", Key, ForeignKey("organizations.id"), nullable=False),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("email", String(320), nullable=False),
+    # casefolded email: a person signs in with it, unique within the organization
+    Column("email_key", String(320), nullable=False),
+    Column("password_hash", String(400), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("organization_id", "email_key", name="uq_person_logins_email"),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from timeledger.store.repositories.credentials import SqlCredentialRepository
 from timeledger.store.repositories.lists import SqlListRepository
 from timeledger.store.repositories.tenancy import SqlTenancyRepository
 from timeledger.store.repositories.time_entries import SqlTimeEntryRepository
@@ -18,6 +19,7 @@ class SqlUnitOfWork:
     lists: SqlListRepository
     time_entries: SqlTimeEntryRepository
     tenancy: SqlTenancyRepository
+    credentials: SqlCredentialRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
         self.lists = SqlListRepository(conn)
         self.time_entries = SqlTimeEntryRepository(conn)
         self.tenancy = SqlTenancyRepository(conn)
+        self.credentials = SqlCredentialRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import (
+    DuplicateNameError,
     NotFoundError,
     StaleRevisionError,
     UnknownFilterValueError,
@@ -56,8 +57,21 @@ def _check_links(uow: UnitOfWork, company_key: int, links: Mapping[str, tuple[Li
         resolve(uow, company_key, (kind,), key, role)
 
 
-def create_list_entry(uow: UnitOfWork, company_key: int, draft: ListDraft) -> ListEntry:
-    """Add an entry to one of the company's lists. Its name must be free within that list."""
+# How many numbered variants of a name ``free_name`` tries before giving up.
+MAX_NAME_VARIANTS = 1000
+
+
+def _name_variants(name: str) -> list[str]:
+    """``Acme``, ``Acme (2)``, ``Acme (3)``...: deterministic, so the same books give the same names."""
+    return [name] + [f"{name} ({n})" for n in range(2, MAX_NAME_VARIANTS + 1)]
+
+
+def create_list_entry(
+    uow: UnitOfWork, company_key: int, draft: ListDraft, *, number_duplicate_names: bool = False
+) -> ListEntry:
+    """Add an entry to one of the company's lists. Its name must be free within that list, unless
+    ``number_duplicate_names``: then a taken name gets the first free suffix " (2)", " (3)"... (for APIs
+    whose names need not be unique, such as FreshBooks' client organizations and project titles)."""
     now = utc_now()
     with uow.write():
         parent = resolve(uow, company_key, (draft.kind,), draft.parent_key, "parent")
@@ -67,18 +81,33 @@ def create_list_entry(uow: UnitOfWork, company_key: int, draft: ListDraft) -> Li
         name = check_name(name, draft.kind)
         check_parent(draft.kind, None, parent)
         check_external_id(draft.external_id)
-        full_name, sublevel = full_name_under(parent, name)
         _check_links(uow, company_key, draft.links)
-        entry = uow.lists.add(company_key, draft, name, full_name, sublevel, now)
+        for candidate in _name_variants(name) if number_duplicate_names else [name]:
+            full_name, sublevel = full_name_under(parent, candidate)
+            try:
+                entry = uow.lists.add(company_key, draft, candidate, full_name, sublevel, now)
+                break
+            except DuplicateNameError:
+                if not number_duplicate_names or candidate == f"{name} ({MAX_NAME_VARIANTS})":
+                    raise
         uow.commit()
     return entry
 
 
-def retrieve_list_entry(uow: UnitOfWork, company_key: int, kind: ListKind, key: int) -> ListEntry:
+def retrieve_list_entry(
+    uow: UnitOfWork,
+    company_key: int,
+    kind: ListKind | Iterable[ListKind],
+    key: int,
+    *,
+    include_deleted: bool = False,
+) -> ListEntry:
+    """One entry of the list ``kind`` (or of any of several, such as every kind of person)."""
+    kinds = (kind,) if isinstance(kind, ListKind) else tuple(kind)
     with uow:
-        entry = uow.lists.get(company_key, (kind,), key)
+        entry = uow.lists.get(company_key, kinds, key, include_deleted=include_deleted)
     if entry is None:
-        raise NotFoundError(f"No {kind.value.replace('_', ' ')} has that id.")
+        raise NotFoundError(f"No {' or '.join(k.value.replace('_', ' ') for k in kinds)} has that id.")
     return entry
 
 
@@ -92,21 +121,26 @@ def update_list_entry(
     *,
     extra: Mapping[str, Any] | None = None,
     links: Mapping[str, tuple[ListKind, int | None]] | None = None,
+    number_duplicate_names: bool = False,
+    restore: bool = False,
 ) -> ListEntry:
     """Change an entry. Renaming or moving it renames every entry below it in the same transaction.
 
     ``changes`` holds ledger fields (see ``lists.UPDATABLE_FIELDS``); ``extra`` maps an API's name to
     its attributes, merged key by key into what that API stored; ``links`` replaces the references it names.
+    ``expected_revision`` None changes the entry as it is now (for APIs without revisions);
+    ``number_duplicate_names`` is as for ``create_list_entry``; ``restore`` brings back a deleted entry.
     """
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
     now = utc_now()
     with uow.write():
-        entry = uow.lists.get(company_key, (kind,), key)
+        entry = uow.lists.get(company_key, (kind,), key, include_deleted=restore)
         if entry is None:
             raise NotFoundError(f"No {kind.value.replace('_', ' ')} has that id.")
-        check_revision(entry.revision, expected_revision)
+        if expected_revision is not None:
+            check_revision(entry.revision, expected_revision)
         parent_key = changes.get("parent_key", entry.parent.key if entry.parent else None)
         parent = resolve(uow, company_key, (kind,), parent_key, "parent")
         name = changes.get("name", entry.name)
@@ -122,9 +156,10 @@ def update_list_entry(
             )
         name = check_name(name, kind)
         check_parent(kind, entry, parent)
-        full_name, sublevel = full_name_under(parent, name)
         _check_links(uow, company_key, links or {})
-        write: dict[str, Any] = {**changes, "name": name, "full_name": full_name, "sublevel": sublevel}
+        write: dict[str, Any] = dict(changes)
+        if restore:
+            write["deleted_at"] = None
         if extra:
             write["extra"] = {
                 **entry.extra,
@@ -132,13 +167,46 @@ def update_list_entry(
             }
         if links:
             write["links"] = links
-        updated = uow.lists.update(entry, entry.revision, write, now)
+        renaming = number_duplicate_names and name != entry.name
+        for candidate in _name_variants(name) if renaming else [name]:
+            full_name, sublevel = full_name_under(parent, candidate)
+            write.update(name=candidate, full_name=full_name, sublevel=sublevel)
+            try:
+                updated = uow.lists.update(entry, entry.revision, write, now)
+                break
+            except DuplicateNameError:
+                if not renaming or candidate == f"{name} ({MAX_NAME_VARIANTS})":
+                    raise
         if full_name != entry.full_name:
             uow.lists.rename_descendants(
                 company_key, kind, entry.full_name, full_name, sublevel - entry.sublevel, now
             )
         uow.commit()
     return updated
+
+
+def delete_list_entry(uow: UnitOfWork, company_key: int, kind: ListKind, key: int) -> ListEntry:
+    """Remove an entry from every read; time already recorded against it keeps naming it."""
+    now = utc_now()
+    with uow.write():
+        entry = uow.lists.get(company_key, (kind,), key)
+        if entry is None:
+            raise NotFoundError(f"No {kind.value.replace('_', ' ')} has that id.")
+        deleted = uow.lists.update(entry, entry.revision, {"deleted_at": now}, now)
+        uow.commit()
+    return deleted
+
+
+def top_level_customers(uow: UnitOfWork, company_key: int, full_names: Iterable[str]) -> dict[str, int]:
+    """The key of the top-level customer of each customer or job full name (``Acme:Kitchen`` -> Acme's),
+    keyed by that full name; a job whose top-level customer was deleted has none."""
+    roots = {name: name.split(":", 1)[0] for name in full_names}
+    with uow:
+        found = {
+            e.full_name.casefold(): e.key
+            for e in uow.lists.by_full_names(company_key, ListKind.CUSTOMER, set(roots.values()))
+        }
+    return {name: found[root.casefold()] for name, root in roots.items() if root.casefold() in found}
 
 
 def list_list_entries(uow: UnitOfWork, company_key: int, query: ListQuery) -> Page[ListEntry]:

@@ -10,7 +10,7 @@ from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import NotFoundError, UnknownFilterValueError
 from timeledger.ledger.external_ids import check_external_id
 from timeledger.ledger.ports import UnitOfWork
-from timeledger.ledger.queries import Page, TimeEntryQuery
+from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import ListEntry, TimeEntry
 from timeledger.ledger.services.lists import check_revision, resolve
 from timeledger.ledger.values import BillingStatus, ListKind
@@ -32,12 +32,20 @@ def _check(
     status: BillingStatus,
     external_id: str | None,
     duration_seconds: int | None,
+    started_at: Any = None,
 ) -> None:
     rules.check_person(person)
     rules.check_billing(status, refs["customer_key"], refs["service_item_key"])
     rules.check_wage_item(person, refs["wage_item_key"])
     check_external_id(external_id)
-    rules.check_duration(duration_seconds, is_running=duration_seconds is None)
+    rules.check_duration(duration_seconds, is_running=duration_seconds is None, started_at=started_at)
+
+
+def _running_timer(uow: UnitOfWork, company_key: int, person_key: int) -> TimeEntry | None:
+    page = uow.time_entries.query(
+        company_key, TimeEntryQuery(person_keys=(person_key,), include_running=True, is_running=True, limit=1)
+    )
+    return page.items[0] if page.items else None
 
 
 def create_time_entry(uow: UnitOfWork, company_key: int, draft: rules.TimeEntryDraft) -> TimeEntry:
@@ -54,33 +62,58 @@ def create_time_entry(uow: UnitOfWork, company_key: int, draft: rules.TimeEntryD
             if entry is not None:
                 rules.check_active(entry, field)
         status = draft.billing_status or rules.default_billing_status(refs["customer_key"])
-        _check(person, refs, status, draft.external_id, draft.duration_seconds)
+        _check(person, refs, status, draft.external_id, draft.duration_seconds, draft.started_at)
+        if draft.duration_seconds is None:
+            rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key))
         entry = uow.time_entries.add(company_key, draft, status, now)
         uow.commit()
     return entry
 
 
-def retrieve_time_entry(uow: UnitOfWork, company_key: int, key: int) -> TimeEntry:
+def retrieve_time_entry(
+    uow: UnitOfWork, company_key: int, key: int, *, include_running: bool = False
+) -> TimeEntry:
+    """One live entry. Running timers are found only when asked for: most APIs have no timers."""
     with uow:
-        entry = uow.time_entries.get(company_key, key)
+        entry = uow.time_entries.get(company_key, key, include_running=include_running)
     if entry is None:
         raise NotFoundError("No time entry has that id.")
     return entry
 
 
 def update_time_entry(
-    uow: UnitOfWork, company_key: int, key: int, expected_revision: str, changes: Mapping[str, Any]
+    uow: UnitOfWork,
+    company_key: int,
+    key: int,
+    expected_revision: str | None,
+    changes: Mapping[str, Any],
+    *,
+    include_running: bool = False,
+    stop_timer: bool = False,
 ) -> TimeEntry:
-    """Change an entry based on revision ``expected_revision``; the result must obey every rule."""
+    """Change an entry based on revision ``expected_revision``; the result must obey every rule.
+
+    ``expected_revision`` None is for APIs without revisions: the change applies to the entry as it is
+    now, read and written in one transaction. ``include_running`` lets the change reach a running
+    timer; ``stop_timer`` stops it, timing it up to now unless ``changes`` gives a duration.
+    ``extra`` in ``changes`` is merged API by API, key by key, into what the entry holds.
+    """
     unknown = set(changes) - rules.UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
     now = utc_now()
     with uow.write():
-        entry = uow.time_entries.get(company_key, key)
+        entry = uow.time_entries.get(company_key, key, include_running=include_running)
         if entry is None:
             raise NotFoundError("No time entry has that id.")
-        check_revision(entry.revision, expected_revision)
+        if expected_revision is not None:
+            check_revision(entry.revision, expected_revision)
+        changes = _aligned(entry, dict(changes))
+        if stop_timer and entry.is_running and changes.get("duration_seconds") is None:
+            assert entry.started_at is not None
+            changes["duration_seconds"] = rules.elapsed_seconds(
+                changes.get("started_at") or entry.started_at, now
+            )
         person_key = changes.get("person_key", entry.person.key)
         person = resolve(uow, company_key, ANY_KIND, person_key, "person")
         assert person is not None
@@ -98,10 +131,26 @@ def update_time_entry(
                 rules.check_active(refs[field], name)  # type: ignore[arg-type]
         status = changes.get("billing_status", entry.billing_status)
         duration = changes.get("duration_seconds", entry.duration_seconds)
-        _check(person, refs, status, entry.external_id, duration)
+        _check(person, refs, status, entry.external_id, duration, changes.get("started_at", entry.started_at))
+        if duration is None:
+            rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key), entry.key)
+        if "extra" in changes:
+            changes["extra"] = {
+                **entry.extra,
+                **{api: {**entry.extra.get(api, {}), **v} for api, v in changes["extra"].items()},
+            }
         updated = uow.time_entries.update(entry, entry.revision, changes, now)
         uow.commit()
     return updated
+
+
+def _aligned(entry: TimeEntry, changes: dict[str, Any]) -> dict[str, Any]:
+    """Keep the start instant on the work date whichever of the two a caller changed."""
+    if "started_at" in changes and changes["started_at"] is not None and "work_date" not in changes:
+        changes["work_date"] = rules.work_date_of(changes["started_at"])
+    elif "work_date" in changes and "started_at" not in changes and entry.started_at is not None:
+        changes["started_at"] = rules.start_on(changes["work_date"], entry.started_at)
+    return changes
 
 
 def delete_time_entry(uow: UnitOfWork, company_key: int, key: int) -> TimeEntry:
@@ -132,3 +181,12 @@ def list_time_entries(uow: UnitOfWork, company_key: int, query: TimeEntryQuery) 
             if uow.lists.get(company_key, ANY_KIND, person_key) is None:
                 raise UnknownFilterValueError("A person in the filter does not exist.", field="person_keys")
         return uow.time_entries.query(company_key, query)
+
+
+def list_time_entries_with_totals(
+    uow: UnitOfWork, company_key: int, query: TimeEntryQuery
+) -> tuple[Page[TimeEntry], TimeEntryTotals]:
+    """One page of entries and the totals over every match. Filters only narrow: a filter value that
+    names nothing matches nothing, as in APIs that page by number rather than refuse."""
+    with uow:
+        return uow.time_entries.query(company_key, query), uow.time_entries.totals(company_key, query)

@@ -43,6 +43,18 @@ _DIRECT = (
 )
 
 
+# Ledger text fields a list query may match on, and their columns.
+_TEXT_FIELDS = {
+    "name": "name",
+    "company_name": "company_name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email": "email",
+    "phone": "phone",
+    "note": "note",
+}
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -91,21 +103,21 @@ class SqlListRepository:
             updated_at=row["updated_at"],
             extra=row["extra"] or {},
             links=dict(links),
+            deleted_at=row["deleted_at"],
             **{c: row[c] for c in _DIRECT},
         )
 
-    def get(self, company_key: int, kinds: Iterable[ListKind], key: int) -> ListEntry | None:
-        rows = (
-            self._conn.execute(
-                _SELECT.where(
-                    list_entries.c.company_id == company_key,
-                    list_entries.c.id == key,
-                    list_entries.c.kind.in_([k.value for k in kinds]),
-                )
-            )
-            .mappings()
-            .all()
-        )
+    def get(
+        self, company_key: int, kinds: Iterable[ListKind], key: int, *, include_deleted: bool = False
+    ) -> ListEntry | None:
+        conditions = [
+            list_entries.c.company_id == company_key,
+            list_entries.c.id == key,
+            list_entries.c.kind.in_([k.value for k in kinds]),
+        ]
+        if not include_deleted:
+            conditions.append(list_entries.c.deleted_at.is_(None))
+        rows = self._conn.execute(_SELECT.where(*conditions)).mappings().all()
         records = self._records(rows)
         return records[0] if records else None
 
@@ -116,6 +128,7 @@ class SqlListRepository:
                     list_entries.c.company_id == company_key,
                     list_entries.c.kind == kind.value,
                     list_entries.c.full_name_key.in_([n.casefold() for n in full_names]),
+                    list_entries.c.deleted_at.is_(None),
                 )
             )
             .mappings()
@@ -171,7 +184,7 @@ class SqlListRepository:
         values: dict[str, Any] = {c: changes[c] for c in _DIRECT if c in changes}
         if "parent_key" in changes:
             values["parent_id"] = changes["parent_key"]
-        for c in ("name", "full_name", "sublevel", "extra"):
+        for c in ("name", "full_name", "sublevel", "extra", "deleted_at"):
             if c in changes:
                 values[c] = dict(changes[c]) if c == "extra" else changes[c]
         if "full_name" in changes:
@@ -199,7 +212,7 @@ class SqlListRepository:
                 given=str(expected_revision),
             )
         self._write_links(entry.key, changes.get("links", {}))
-        updated = self.get(entry.company_key, (entry.kind,), entry.key)
+        updated = self.get(entry.company_key, (entry.kind,), entry.key, include_deleted=True)
         assert updated is not None
         return updated
 
@@ -266,6 +279,17 @@ class SqlListRepository:
             conditions.append(c.updated_at <= query.updated_before)
         if query.account_type is not None:
             conditions.append(c.account_type == query.account_type)
+        if query.has_parent is not None:
+            conditions.append(c.parent_id.is_not(None) if query.has_parent else c.parent_id.is_(None))
+        if query.deleted is not None:
+            conditions.append(c.deleted_at.is_not(None) if query.deleted else c.deleted_at.is_(None))
+        for fields, text in query.field_contains:
+            pattern = "%" + _like_escape(text.casefold()) + "%"
+            conditions.append(
+                or_(*(func.lower(c[_TEXT_FIELDS[f]]).like(pattern, escape="\\") for f in fields))
+            )
+        for field, text in query.field_equals:
+            conditions.append(func.lower(c[_TEXT_FIELDS[field]]) == text.casefold())
         for role, targets in query.link_keys:
             conditions.append(
                 select(list_links.c.entry_id)
@@ -289,6 +313,13 @@ class SqlListRepository:
         statement = _SELECT.where(*conditions, *position).order_by(*order)
         if query.limit is not None:
             statement = statement.limit(query.limit)
+        if query.offset is not None:
+            # Numbered pages (FreshBooks): the API names pages by number, so an offset it is.
+            items = self._records(self._conn.execute(statement.offset(query.offset)).mappings().all())
+            total = self._conn.execute(
+                select(func.count()).select_from(list_entries).where(*conditions)
+            ).scalar_one()
+            return Page(items=items, remaining=max(0, total - query.offset - len(items)))
         items = self._records(self._conn.execute(statement).mappings().all())
         last = None
         remaining = 0

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, and_, case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
-from timeledger.ledger.errors import StaleRevisionError
-from timeledger.ledger.queries import Page, TimeEntryQuery
+from timeledger.ledger.errors import RuleError, StaleRevisionError
+from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import BillingStatus, ListKind
@@ -61,6 +62,7 @@ def _record(row: RowMapping) -> TimeEntry:
         external_id=row["external_id"],
         started_at=row["started_at"],
         deleted_at=row["deleted_at"],
+        extra=row["extra"] or {},
         **refs,  # type: ignore[arg-type]
     )
 
@@ -77,7 +79,56 @@ _FIELD_COLUMNS = {
     "billing_status": "billing_status",
     "started_at": "started_at",
     "external_id": "external_id",
+    "extra": "extra",
 }
+
+_customers = list_entries.alias("customer")
+_roots = list_entries.alias("root")
+
+
+def _running_timer_taken() -> RuleError:
+    # The partial unique index on running timers: a concurrent start won the race.
+    return RuleError(
+        "one_running_timer_per_person",
+        "That person already has a running timer; stop it before starting another.",
+        field="duration",
+    )
+
+
+def _start_conditions(query: TimeEntryQuery) -> list[Any]:
+    """The start instant, or for an entry without one midnight (UTC) of its work date, within range."""
+    t = time_entries.c
+    conditions = []
+    if query.started_from is not None:
+        moment = query.started_from.astimezone(UTC)
+        # midnight of a work date is at or after ``moment`` from the first midnight that is
+        first_day = moment.date() if moment.time() == time.min else moment.date() + timedelta(days=1)
+        conditions.append(or_(t.started_at >= moment, and_(t.started_at.is_(None), t.work_date >= first_day)))
+    if query.started_to is not None:
+        moment = query.started_to.astimezone(UTC)
+        conditions.append(
+            or_(t.started_at <= moment, and_(t.started_at.is_(None), t.work_date <= moment.date()))
+        )
+    return conditions
+
+
+def _customer_trees(company_key: int, roots: tuple[int, ...]) -> Any:
+    """The customers named and every job below them (full name ``Root:...``), as a subquery of keys."""
+    below = (
+        select(_roots.c.id)
+        .where(
+            _roots.c.company_id == company_key,
+            _roots.c.id.in_(roots),
+            func.substr(_customers.c.full_name_key, 1, func.length(_roots.c.full_name_key) + 1)
+            == _roots.c.full_name_key + ":",
+        )
+        .exists()
+    )
+    return select(_customers.c.id).where(
+        _customers.c.company_id == company_key,
+        _customers.c.kind == ListKind.CUSTOMER.value,
+        or_(_customers.c.id.in_(roots), below),
+    )
 
 
 def _values(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,11 +158,21 @@ class SqlTimeEntryRepository:
         ).inserted_primary_key[0]
         fields = {name: getattr(draft, name) for name in _FIELD_COLUMNS}
         fields["billing_status"] = billing_status
-        self._conn.execute(
-            insert(time_entries).values(
-                id=key, company_id=company_key, revision=1, created_at=now, updated_at=now, **_values(fields)
-            )
-        )
+        fields["extra"] = dict(draft.extra)
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(
+                    insert(time_entries).values(
+                        id=key,
+                        company_id=company_key,
+                        revision=1,
+                        created_at=now,
+                        updated_at=now,
+                        **_values(fields),
+                    )
+                )
+        except IntegrityError:
+            raise _running_timer_taken() from None
         entry = self.get(company_key, key, include_running=True)
         assert entry is not None
         return entry
@@ -120,16 +181,21 @@ class SqlTimeEntryRepository:
         self, entry: TimeEntry, expected_revision: int, changes: Mapping[str, Any], now: datetime
     ) -> TimeEntry:
         t = time_entries.c
-        result = self._conn.execute(
-            update(time_entries)
-            .where(
-                t.id == entry.key,
-                t.company_id == entry.company_key,
-                t.revision == expected_revision,
-                t.deleted_at.is_(None),
-            )
-            .values(revision=t.revision + 1, updated_at=now, **_values(changes))
-        )
+        values = _values({k: (dict(v) if k == "extra" else v) for k, v in changes.items()})
+        try:
+            with self._conn.begin_nested():
+                result = self._conn.execute(
+                    update(time_entries)
+                    .where(
+                        t.id == entry.key,
+                        t.company_id == entry.company_key,
+                        t.revision == expected_revision,
+                        t.deleted_at.is_(None),
+                    )
+                    .values(revision=t.revision + 1, updated_at=now, **values)
+                )
+        except IntegrityError:
+            raise _running_timer_taken() from None
         if result.rowcount != 1:
             raise StaleRevisionError(
                 f'The provided revision number "{expected_revision}" is out-of-date.',
@@ -147,13 +213,27 @@ class SqlTimeEntryRepository:
             .values(deleted_at=now, updated_at=now, revision=t.revision + 1)
         )
 
-    def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]:
+    def _conditions(self, company_key: int, query: TimeEntryQuery) -> list[Any]:
         t = time_entries.c
-        conditions = [t.company_id == company_key, t.deleted_at.is_(None)]
+        conditions = [t.company_id == company_key]
+        if not query.include_deleted:
+            conditions.append(t.deleted_at.is_(None))
         if not query.include_running:
             conditions.append(t.duration_seconds.is_not(None))
+        if query.is_running is not None:
+            conditions.append(
+                t.duration_seconds.is_(None) if query.is_running else t.duration_seconds.is_not(None)
+            )
         if query.person_keys:
             conditions.append(t.person_id.in_(query.person_keys))
+        if query.customer_keys:
+            conditions.append(t.customer_id.in_(query.customer_keys))
+        if query.customer_trees:
+            conditions.append(t.customer_id.in_(_customer_trees(company_key, query.customer_trees)))
+        if query.service_item_keys:
+            conditions.append(t.service_item_id.in_(query.service_item_keys))
+        if query.billing_statuses:
+            conditions.append(t.billing_status.in_([s.value for s in query.billing_statuses]))
         if query.work_date_from is not None:
             conditions.append(t.work_date >= query.work_date_from)
         if query.work_date_to is not None:
@@ -162,6 +242,22 @@ class SqlTimeEntryRepository:
             conditions.append(t.updated_at >= query.updated_after)
         if query.updated_before is not None:
             conditions.append(t.updated_at <= query.updated_before)
+        return conditions + _start_conditions(query)
+
+    def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]:
+        t = time_entries.c
+        conditions = self._conditions(company_key, query)
+        if query.offset is not None:
+            # Numbered pages (FreshBooks), newest work first; the caller counts matches with ``totals``.
+            order = [t.work_date.desc(), t.id.desc()] if query.newest_first else [t.id]
+            rows = (
+                self._conn.execute(
+                    _SELECT.where(*conditions).order_by(*order).offset(query.offset).limit(query.limit)
+                )
+                .mappings()
+                .all()
+            )
+            return Page(items=[_record(r) for r in rows], remaining=0)
         position = [t.id > query.after] if query.after is not None else []
         rows = (
             self._conn.execute(_SELECT.where(*conditions, *position).order_by(t.id).limit(query.limit))
@@ -176,3 +272,20 @@ class SqlTimeEntryRepository:
             ).scalar_one()
         last = ("", items[-1].key) if remaining else None
         return Page(items=items, remaining=remaining, last=last)
+
+    def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals:
+        """Count and sums over every match, in one aggregate read."""
+        t = time_entries.c
+        unbilled = case(
+            (t.billing_status != BillingStatus.HAS_BEEN_BILLED.value, t.duration_seconds), else_=0
+        )
+        count, logged, unbilled_total = self._conn.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(t.duration_seconds), 0),
+                func.coalesce(func.sum(unbilled), 0),
+            )
+            .select_from(time_entries)
+            .where(*self._conditions(company_key, query))
+        ).one()
+        return TimeEntryTotals(int(count), int(logged), int(unbilled_total))

@@ -1,0 +1,1 @@
+"""FreshBooks' time tracking API (time entries, timers, projects, services, clients, identity, OAuth)."""

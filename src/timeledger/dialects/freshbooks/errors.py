@@ -1,0 +1,136 @@
+"""FreshBooks' error bodies, one shape per API family, and one table from ledger codes to them.
+
+The SDK parses errors per family (reference §1.6): project-like endpoints (time entries, projects,
+services) read ``errno`` and ``error`` (an object of field -> message, or a string); accounting
+endpoints (clients) read ``response.errors[0]`` and crash unless ``errno`` is an integer; the auth
+family (identity, tokens) reads ``error`` and ``error_description``. Validation is 422, never 400:
+the SDK retries 400 on GET/PUT/DELETE four times (reference §1.7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from timeledger.auth.errors import AuthError
+from timeledger.ledger.errors import RULE_CODES, LedgerError
+
+NOT_FOUND_MESSAGE = "Requested resource could not be found."
+UNAUTHENTICATED_MESSAGE = "This action requires authentication to continue."
+
+
+class Family(StrEnum):
+    PROJECT = "project"  # /timetracking, /projects, /comments
+    ACCOUNTING = "accounting"  # /accounting/account/{account_id}
+    AUTH = "auth"  # /auth
+
+
+# errno values. Accounting ones are FreshBooks' documented numbers; project-family ones follow the
+# one documented example (2001, "field required") and are ours beyond it.
+ERRNO_FIELD = 2001  # a field is missing or malformed
+ERRNO_REFERENCE = 2002  # a field names something that does not exist
+ERRNO_RULE = 2003  # a business rule refused the write
+ERRNO_CONFLICT = 2004  # the record changed under the write, or the name is taken
+ERRNO_ACCESS_DENIED = 1003
+ERRNO_REQUIRED = 1001
+ERRNO_INVALID_VALUE = 1004
+ERRNO_UNKNOWN_RESOURCE = 1012
+ERRNO_INVALID_PER_PAGE = 1013
+ERRNO_INVALID_PAGE = 1014
+
+
+@dataclass
+class FreshBooksError(Exception):
+    """An error already in FreshBooks' terms: ``field`` is a FreshBooks field name, or None."""
+
+    status: int
+    message: str
+    errno: int | None = None
+    field: str | None = None
+    code: str | None = None  # the auth family's ``error`` code
+    value: Any = None
+
+    def body(self, family: Family, object_name: str = "client") -> dict[str, Any]:
+        if family is Family.AUTH:
+            return {"error": self.code or "invalid_request", "error_description": self.message}
+        if family is Family.ACCOUNTING:
+            error: dict[str, Any] = {
+                "errno": self.errno
+                or (ERRNO_UNKNOWN_RESOURCE if self.status == 404 else ERRNO_INVALID_VALUE),
+                "field": self.field,
+                "message": self.message,
+                "object": object_name,
+                "value": None if self.value is None else str(self.value),
+            }
+            return {"response": {"errors": [error]}}
+        if self.status == 404:
+            return {"error": self.message}
+        if self.status == 401:
+            return {"message": self.message}
+        if self.field is not None:
+            return {"errno": self.errno or ERRNO_FIELD, "error": {self.field: self.message}}
+        return {"errno": self.errno, "error": self.message}
+
+
+def invalid(field: str, message: str, value: Any = None, errno: int = ERRNO_FIELD) -> FreshBooksError:
+    """422: a field is missing or malformed."""
+    return FreshBooksError(422, message, errno, field, "invalid_request", value)
+
+
+def required(field: str) -> FreshBooksError:
+    return invalid(field, "field required", errno=ERRNO_FIELD)
+
+
+def not_found(message: str = NOT_FOUND_MESSAGE) -> FreshBooksError:
+    return FreshBooksError(404, message, ERRNO_UNKNOWN_RESOURCE, None, "not_found")
+
+
+def internal_error() -> FreshBooksError:
+    return FreshBooksError(500, "An internal error occurred.", None, None, "server_error")
+
+
+# Ledger field names, as a FreshBooks caller wrote them.
+_WIRE_FIELDS = {
+    "person": "identity_id",
+    "person_keys": "identity_id",
+    "customer": "client_id",
+    "service_item": "service_id",
+    "duration": "duration",
+    "started_at": "started_at",
+    "name": "name",
+    "parent": "client_id",
+    "revision": "id",
+    "external_id": "id",
+}
+
+
+def from_ledger(error: LedgerError) -> FreshBooksError:
+    """Map a ledger refusal to FreshBooks' terms. The table is checked complete by a test."""
+    field = _WIRE_FIELDS.get(error.field, error.field) if error.field else None
+    if error.code == "not_found":
+        return not_found()
+    if error.code in ("unknown_reference", "unknown_filter_value"):
+        return invalid(field or "id", error.message, errno=ERRNO_REFERENCE)
+    if error.code in ("stale_revision", "duplicate_name"):
+        return FreshBooksError(409, error.message, ERRNO_CONFLICT, field, "conflict")
+    if error.code in RULE_CODES:
+        return invalid(field or "time_entry", error.message, errno=ERRNO_RULE)
+    return internal_error()
+
+
+def from_auth(error: AuthError) -> FreshBooksError:
+    if error.code == "insufficient_scope":
+        return FreshBooksError(403, error.message, ERRNO_ACCESS_DENIED, None, "insufficient_scope")
+    return FreshBooksError(401, UNAUTHENTICATED_MESSAGE, ERRNO_ACCESS_DENIED, None, "unauthenticated")
+
+
+def family_of(path: str) -> Family | None:
+    """The FreshBooks family a request path belongs to, or None if it is not a FreshBooks path."""
+    if path.startswith("/accounting/"):
+        return Family.ACCOUNTING
+    if path.startswith("/auth/"):
+        return Family.AUTH
+    if path.startswith(("/timetracking/", "/projects/", "/comments/")):
+        return Family.PROJECT
+    return None

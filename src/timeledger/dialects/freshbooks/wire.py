@@ -1,0 +1,702 @@
+"""FreshBooks' shapes for time entries (and timers), projects, services, clients and the identity,
+to and from ledger records. The only file that knows FreshBooks' field names.
+
+Mapping (DESIGN "canonical model"): an identity is a ledger person; a client is a top-level
+customer; a project is a job (a customer with a parent), its ``client_id`` the top-level customer
+above it; a service is a service item; a time entry is a ledger time entry, whose customer is the
+project if it has one, else the client. ``billable``/``billed`` are one ledger billing status.
+Fields no other API knows live in the record's ``extra["freshbooks"]`` and come back unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from timeledger.dialects.freshbooks.errors import (
+    ERRNO_INVALID_PAGE,
+    ERRNO_INVALID_PER_PAGE,
+    ERRNO_REQUIRED,
+    invalid,
+    required,
+)
+from timeledger.dialects.freshbooks.ids import parse_int, parse_query_id, render_account_id
+from timeledger.ledger.lists import ListDraft
+from timeledger.ledger.queries import TimeEntryQuery, TimeEntryTotals
+from timeledger.ledger.records import ListEntry, TimeEntry
+from timeledger.ledger.tenancy import Company
+from timeledger.ledger.time_entries import TimeEntryDraft, check_duration, nominal_start, work_date_of
+from timeledger.ledger.values import BillingStatus, ListKind
+
+API = "freshbooks"
+NO_KEY = -1  # a key no row has
+MAX_PER_PAGE = 100
+EASTERN = ZoneInfo("America/New_York")
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+def parse_bool(value: Any, field: str) -> bool:
+    """true/false/1/0 in any case: the SDK sends ``True``, the docs' examples ``1`` (reference §1.4)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "false", "0"):
+        return value.strip().lower() in ("true", "1")
+    raise invalid(field, "must be true or false", value)
+
+
+def parse_datetime(value: Any, field: str) -> datetime:
+    """ISO 8601 with ``Z``, an offset or fractional seconds (naive means UTC), a date (midnight UTC),
+    or Unix seconds. A ``+`` the query string turned into a space is put back (reference §1.4)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, ValueError, OSError):
+            raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value) from None
+    if not isinstance(value, str) or not value.strip():
+        raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value)
+    text = re.sub(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$", r"\1+\2", value.strip())
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def parse_date(value: Any, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise invalid(field, "must be a date such as 2024-01-31", value) from None
+
+
+def parse_text(value: Any, field: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid(field, "must be a string", value)
+    return value
+
+
+def render_instant(moment: datetime) -> str:
+    """Time entries and the identity: ``2016-08-16T20:00:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_project_time(moment: datetime) -> str:
+    """Projects: UTC without a designator, ``2016-08-16T20:00:00`` (reference §1.8)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def render_accounting_time(moment: datetime, zone: Any = EASTERN) -> str:
+    """Accounting objects: ``2016-08-16 16:00:00``, US/Eastern except where FreshBooks says UTC."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def list_name(text: str) -> str:
+    """A FreshBooks name as a ledger list name: no colons (they join QuickBooks full names)."""
+    return text.replace(":", "-").strip()[:200]
+
+
+def _extra(entry: ListEntry | TimeEntry) -> Mapping[str, Any]:
+    return entry.extra.get(API, {})
+
+
+# --- paging --------------------------------------------------------------------------------------
+
+
+def parse_paging(params: Mapping[str, str], default_per_page: int) -> tuple[int, int]:
+    """``page`` (0 is served as 1) and ``per_page`` (capped at 100), as FreshBooks does (reference §2.4)."""
+    page_text, per_page_text = params.get("page"), params.get("per_page")
+    try:
+        page = int(page_text) if page_text not in (None, "") else 1
+    except ValueError:
+        raise invalid("page", "must be a positive integer", page_text, ERRNO_INVALID_PAGE) from None
+    try:
+        per_page = int(per_page_text) if per_page_text not in (None, "") else default_per_page
+    except ValueError:
+        raise invalid(
+            "per_page", "must be a positive integer", per_page_text, ERRNO_INVALID_PER_PAGE
+        ) from None
+    if page < 0:
+        raise invalid("page", "must be a positive integer", page_text, ERRNO_INVALID_PAGE)
+    if per_page < 1:
+        raise invalid("per_page", "must be a positive integer", per_page_text, ERRNO_INVALID_PER_PAGE)
+    return max(page, 1), min(per_page, MAX_PER_PAGE)
+
+
+def page_numbers(page: int, per_page: int, total: int) -> dict[str, int]:
+    return {"page": page, "pages": math.ceil(total / per_page), "per_page": per_page, "total": total}
+
+
+# --- time entries --------------------------------------------------------------------------------
+
+# FreshBooks-only time entry fields a caller may set; kept as the entry's FreshBooks extras.
+_TIME_ENTRY_EXTRAS = ("retainer_id", "task_id", "pending_client", "pending_project", "pending_task")
+
+
+def billing_status(billable: bool, billed: bool) -> BillingStatus:
+    if billed:
+        return BillingStatus.HAS_BEEN_BILLED
+    return BillingStatus.BILLABLE if billable else BillingStatus.NOT_BILLABLE
+
+
+MAX_DURATION = 2**31 - 1  # the column's range: some 68 years
+
+
+def _duration(fields: Mapping[str, Any]) -> int | None:
+    duration = parse_int(fields.get("duration"), "duration")
+    if duration is not None and duration > MAX_DURATION:
+        raise invalid("duration", f"must be at most {MAX_DURATION} seconds", duration)
+    return duration
+
+
+def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeEntryDraft:
+    """A new entry; ``is_logged: false`` starts a timer. ``identity_id`` defaults to the caller."""
+    if fields.get("started_at") in (None, ""):
+        raise required("started_at")
+    started_at = parse_datetime(fields["started_at"], "started_at")
+    is_logged = parse_bool(fields.get("is_logged", True), "is_logged")
+    project_key = parse_int(fields.get("project_id"), "project_id")
+    duration = _duration(fields)
+    if is_logged and duration is None:  # else it would be a running timer, which is_logged says it is not
+        raise required("duration")
+    if not is_logged:
+        # The ledger tells a timer by its missing duration; ``is_logged: false`` with one is a
+        # contradiction the ledger's own rule names.
+        check_duration(duration, is_running=True, started_at=started_at)
+    extra: dict[str, Any] = {k: fields[k] for k in _TIME_ENTRY_EXTRAS if fields.get(k) is not None}
+    if not is_logged:
+        extra["timer"] = True
+    return TimeEntryDraft(
+        person_key=parse_int(fields.get("identity_id"), "identity_id") or caller_person_key,
+        work_date=work_date_of(started_at),
+        duration_seconds=duration,
+        customer_key=project_key or parse_int(fields.get("client_id"), "client_id"),
+        service_item_key=parse_int(fields.get("service_id"), "service_id"),
+        note=parse_text(fields.get("note"), "note"),
+        billing_status=billing_status(
+            parse_bool(fields.get("billable", False), "billable"),
+            parse_bool(fields.get("billed", False), "billed"),
+        ),
+        started_at=started_at,
+        extra={API: extra},
+    )
+
+
+def parse_time_entry_update(
+    fields: Mapping[str, Any], current: TimeEntry, current_client_key: int | None
+) -> tuple[dict[str, Any], bool]:
+    """The ledger changes a PUT asks for (only the keys present change), and whether it stops a timer.
+
+    ``is_logged: true`` stops a running timer (with the ``duration`` given, else the time since it
+    started); ``is_logged: false`` starts the entry running again. ``timer`` is accepted and ignored.
+    """
+    changes: dict[str, Any] = {}
+    stop = False
+    if "is_logged" in fields:
+        is_logged = parse_bool(fields["is_logged"], "is_logged")
+        if is_logged and current.is_running:
+            stop = True
+        elif not is_logged and not current.is_running:
+            changes["duration_seconds"] = None
+            changes["extra"] = {API: {"timer": True}}
+    if "duration" in fields and not ("is_logged" in fields and "duration_seconds" in changes):
+        duration = _duration(fields)
+        if duration is not None or not stop:
+            changes["duration_seconds"] = duration
+    if "started_at" in fields:
+        changes["started_at"] = parse_datetime(fields["started_at"], "started_at")
+    if "identity_id" in fields:
+        changes["person_key"] = parse_int(fields["identity_id"], "identity_id", nullable=False)
+    if fields.get("project_id") is not None:
+        changes["customer_key"] = parse_int(fields["project_id"], "project_id")
+    elif "project_id" in fields or "client_id" in fields:
+        client_key = parse_int(fields.get("client_id", current_client_key), "client_id")
+        project_key = (
+            None
+            if current.customer is None or ":" not in current.customer.full_name
+            else current.customer.key
+        )
+        if "project_id" in fields or client_key != current_client_key or project_key is None:
+            changes["customer_key"] = client_key
+    if "service_id" in fields:
+        changes["service_item_key"] = parse_int(fields["service_id"], "service_id")
+    if "note" in fields:
+        changes["note"] = parse_text(fields["note"], "note")
+    if "billable" in fields or "billed" in fields:
+        changes["billing_status"] = billing_status(
+            parse_bool(
+                fields.get("billable", current.billing_status is not BillingStatus.NOT_BILLABLE), "billable"
+            ),
+            parse_bool(
+                fields.get("billed", current.billing_status is BillingStatus.HAS_BEEN_BILLED), "billed"
+            ),
+        )
+    extras = {k: fields[k] for k in _TIME_ENTRY_EXTRAS if k in fields}
+    if extras:
+        changes["extra"] = {API: {**changes.get("extra", {}).get(API, {}), **extras}}
+    return changes, stop
+
+
+def parse_time_entry_query(
+    params: Mapping[str, str], caller_person_key: int
+) -> tuple[TimeEntryQuery, int, int]:
+    """Filters, then the page and page size. Without ``identity_id`` or ``team=true`` a caller sees
+    their own entries, as FreshBooks documents ``team`` (reference §2.3)."""
+    page, per_page = parse_paging(params, 30)
+
+    def flag(name: str) -> bool | None:
+        return parse_bool(params[name], name) if params.get(name) not in (None, "") else None
+
+    def key(name: str) -> tuple[int, ...]:
+        return (parse_query_id(params[name], name),) if params.get(name) not in (None, "") else ()
+
+    statuses = set(BillingStatus)
+    if (billable := flag("billable")) is not None:
+        statuses &= (
+            {BillingStatus.BILLABLE, BillingStatus.HAS_BEEN_BILLED}
+            if billable
+            else {BillingStatus.NOT_BILLABLE}
+        )
+    if (billed := flag("billed")) is not None:
+        statuses &= (
+            {BillingStatus.HAS_BEEN_BILLED}
+            if billed
+            else {BillingStatus.BILLABLE, BillingStatus.NOT_BILLABLE}
+        )
+    person_keys = key("identity_id") or (() if flag("team") else (caller_person_key,))
+
+    def moment(name: str) -> datetime | None:
+        return parse_datetime(params[name], name) if params.get(name) not in (None, "") else None
+
+    if not statuses:  # billed but not billable: nothing is both
+        person_keys = (NO_KEY,)
+    query = TimeEntryQuery(
+        person_keys=person_keys,
+        customer_trees=key("client_id"),
+        customer_keys=key("project_id"),
+        service_item_keys=key("service_id"),
+        billing_statuses=tuple(sorted(statuses)) if statuses != set(BillingStatus) else (),
+        started_from=moment("started_from"),
+        started_to=moment("started_to"),
+        updated_after=moment("updated_since"),
+        include_running=bool(flag("include_unlogged")),
+        include_deleted=bool(flag("include_deleted")),
+        offset=(page - 1) * per_page,
+        limit=per_page,
+        newest_first=True,
+    )
+    return query, page, per_page
+
+
+def client_and_project(customer: Any, roots: Mapping[str, int]) -> tuple[int | None, int | None]:
+    """(client_id, project_id) for a ledger customer reference: a job is a project under its top customer."""
+    if customer is None:
+        return None, None
+    if ":" not in customer.full_name:
+        return customer.key, None
+    return roots.get(customer.full_name), customer.key
+
+
+def render_time_entry(entry: TimeEntry, roots: Mapping[str, int]) -> dict[str, Any]:
+    extra = _extra(entry)
+    client_id, project_id = client_and_project(entry.customer, roots)
+    started_at = nominal_start(entry)
+    timer = None
+    if entry.is_running or extra.get("timer"):
+        timer = {"id": entry.key, "is_running": entry.is_running}
+    return {
+        "id": entry.key,
+        "identity_id": entry.person.key,
+        "is_logged": not entry.is_running,
+        "started_at": render_instant(started_at),
+        "local_started_at": render_project_time(started_at),
+        "local_timezone": "UTC",
+        "created_at": render_instant(entry.created_at),
+        "client_id": client_id,
+        "project_id": project_id,
+        "service_id": entry.service_item.key if entry.service_item else None,
+        "task_id": extra.get("task_id"),
+        "pending_client": extra.get("pending_client"),
+        "pending_project": extra.get("pending_project"),
+        "pending_task": extra.get("pending_task"),
+        "note": entry.note,
+        "duration": entry.duration_seconds,
+        "active": entry.deleted_at is None,
+        "billable": entry.billing_status is not BillingStatus.NOT_BILLABLE,
+        "billed": entry.billing_status is BillingStatus.HAS_BEEN_BILLED,
+        "internal": entry.customer is None,
+        "retainer_id": extra.get("retainer_id"),
+        "timer": timer,
+    }
+
+
+def render_time_entry_meta(page: int, per_page: int, totals: TimeEntryTotals) -> dict[str, int]:
+    return {
+        **page_numbers(page, per_page, totals.count),
+        "total_logged": totals.duration_seconds,
+        "total_unbilled": totals.unbilled_seconds,
+    }
+
+
+# --- projects ------------------------------------------------------------------------------------
+
+_PROJECT_EXTRAS = {
+    "description": None,
+    "due_date": None,
+    "budget": None,
+    "fixed_price": None,
+    "rate": None,
+    "billing_method": None,
+    "project_type": "hourly_rate",
+    "project_manager_id": None,
+    "complete": False,
+    "retainer_id": None,
+    "expense_markup": "0",
+}
+_PROJECT_TYPES = ("fixed_price", "hourly_rate")
+_BILLING_METHODS = ("business_rate", "project_rate", "service_rate", "team_member_rate")
+
+
+def _decimal_text(value: Any, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return str(Decimal(str(value)))
+    except InvalidOperation:
+        raise invalid(field, "must be a decimal number", value) from None
+
+
+def _project_extras(fields: Mapping[str, Any]) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for name in _PROJECT_EXTRAS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "due_date":
+            value = parse_date(value, name)
+            value = value.isoformat() if value else None
+        elif name in ("fixed_price", "rate", "expense_markup"):
+            value = _decimal_text(value, name)
+        elif name in ("budget", "project_manager_id", "retainer_id"):
+            value = parse_int(value, name)
+        elif name == "complete":
+            value = parse_bool(value, name)
+        elif name == "project_type" and value not in _PROJECT_TYPES:
+            raise invalid(name, f"must be one of {', '.join(_PROJECT_TYPES)}", value)
+        elif name == "billing_method" and value is not None and value not in _BILLING_METHODS:
+            raise invalid(name, f"must be one of {', '.join(_BILLING_METHODS)}", value)
+        elif name == "description":
+            value = parse_text(value, name)
+        extra[name] = value
+    return extra
+
+
+def parse_project(fields: Mapping[str, Any]) -> ListDraft:
+    """A new project: a job under its client. FreshBooks allows internal projects without a client;
+    the ledger's jobs always have a customer, so ``client_id`` is required here (a departure)."""
+    title = parse_text(fields.get("title"), "title")
+    if not title or not title.strip():
+        raise required("title")
+    client_key = parse_int(fields.get("client_id"), "client_id")
+    if client_key is None:
+        raise invalid("client_id", "field required: a project belongs to a client")
+    return ListDraft(
+        kind=ListKind.CUSTOMER,
+        name=list_name(title),
+        parent_key=client_key,
+        is_active=parse_bool(fields.get("active", True), "active"),
+        extra={API: _project_extras(fields)},
+    )
+
+
+def parse_project_update(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(ledger changes, FreshBooks extras) for a PUT; only the keys present change."""
+    changes: dict[str, Any] = {}
+    if "title" in fields:
+        title = parse_text(fields["title"], "title")
+        if not title or not title.strip():
+            raise required("title")
+        changes["name"] = list_name(title)
+    if "client_id" in fields:
+        client_key = parse_int(fields["client_id"], "client_id")
+        if client_key is None:
+            raise invalid("client_id", "field required: a project belongs to a client")
+        changes["parent_key"] = client_key
+    if "active" in fields:
+        changes["is_active"] = parse_bool(fields["active"], "active")
+    return changes, _project_extras(fields)
+
+
+def render_project(entry: ListEntry, roots: Mapping[str, int], *, single: bool) -> dict[str, Any]:
+    extra = {**_PROJECT_EXTRAS, **_extra(entry)}
+    client_id = roots.get(entry.full_name)
+    project = {
+        "id": entry.key,
+        "title": entry.name,
+        "description": extra["description"],
+        "due_date": extra["due_date"],
+        "client_id": client_id,
+        "internal": client_id is None,
+        "budget": extra["budget"],
+        "fixed_price": extra["fixed_price"],
+        "rate": extra["rate"],
+        "billing_method": extra["billing_method"],
+        "project_type": extra["project_type"],
+        "project_manager_id": extra["project_manager_id"],
+        "active": entry.is_active,
+        "complete": extra["complete"],
+        "sample": False,
+        "created_at": render_project_time(entry.created_at),
+        "updated_at": render_project_time(entry.updated_at),
+        "logged_duration": None,
+        "services": [],
+        "billed_amount": "0.00",
+        "billed_status": "unbilled",
+        "retainer_id": extra["retainer_id"],
+        "expense_markup": extra["expense_markup"],
+        "group_id": None,
+    }
+    if single:
+        project["group"] = {"id": None, "members": [], "pending_invitations": []}
+    return project
+
+
+# --- services ------------------------------------------------------------------------------------
+
+
+def parse_service(fields: Mapping[str, Any]) -> ListDraft:
+    name = parse_text(fields.get("name"), "name")
+    if not name or not name.strip():
+        raise required("name")
+    return ListDraft(kind=ListKind.SERVICE_ITEM, name=list_name(name), extra={API: _service_extras(fields)})
+
+
+def _service_extras(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: parse_bool(fields[k], k) for k in ("billable", "project_default") if k in fields}
+
+
+def parse_service_update(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    changes: dict[str, Any] = {}
+    if "name" in fields:
+        name = parse_text(fields["name"], "name")
+        if not name or not name.strip():
+            raise required("name")
+        changes["name"] = list_name(name)
+    return changes, _service_extras(fields)
+
+
+def render_service(entry: ListEntry, business_id: int) -> dict[str, Any]:
+    extra = _extra(entry)
+    return {
+        "business_id": business_id,
+        "id": entry.key,
+        "name": entry.name,
+        "billable": extra.get("billable", False),
+        "project_default": extra.get("project_default", False),
+        "vis_state": 1 if entry.deleted_at is not None else 0,
+    }
+
+
+# --- clients (accounting family) -----------------------------------------------------------------
+
+# Client fields only FreshBooks knows, with what a client that never set them shows.
+_CLIENT_EXTRAS: dict[str, Any] = {
+    "currency_code": "USD",
+    "language": "en",
+    "username": None,
+    "p_street": "",
+    "p_street2": "",
+    "p_city": "",
+    "p_province": "",
+    "p_country": "",
+    "p_code": "",
+    "s_street": "",
+    "s_street2": "",
+    "s_city": "",
+    "s_province": "",
+    "s_country": "",
+    "s_code": "",
+    "mob_phone": "",
+    "home_phone": "",
+    "fax": "",
+    "vat_name": None,
+    "vat_number": None,
+    "allow_late_fees": True,
+    "allow_late_notifications": True,
+    "pref_email": True,
+    "pref_gmail": False,
+    "retainer_id": None,
+    "company_industry": None,
+    "company_size": None,
+    "subdomain": None,
+}
+# Client fields the ledger owns, and their ledger names.
+_CLIENT_FIELDS = {
+    "organization": "company_name",
+    "fname": "first_name",
+    "lname": "last_name",
+    "email": "email",
+    "bus_phone": "phone",
+    "note": "note",
+}
+
+
+def client_name(
+    organization: str | None, fname: str | None, lname: str | None, email: str | None
+) -> str | None:
+    """A client's customer name: its organization, else its person's name, else its email."""
+    person = " ".join(p.strip() for p in (fname, lname) if p and p.strip())
+    for candidate in (organization, person, email):
+        if candidate and candidate.strip():
+            return list_name(candidate)
+    return None
+
+
+def _client_fields(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    ledger = {name: parse_text(fields[wire], wire) for wire, name in _CLIENT_FIELDS.items() if wire in fields}
+    extra = {k: fields[k] for k in _CLIENT_EXTRAS if k in fields}
+    return ledger, extra
+
+
+def parse_client(fields: Mapping[str, Any]) -> ListDraft:
+    ledger, extra = _client_fields(fields)
+    name = client_name(
+        ledger.get("company_name"), ledger.get("first_name"), ledger.get("last_name"), ledger.get("email")
+    )
+    if name is None:
+        raise invalid(
+            "organization", "A client needs an organization, a name or an email.", errno=ERRNO_REQUIRED
+        )
+    return ListDraft(kind=ListKind.CUSTOMER, name=name, extra={API: extra}, **ledger)
+
+
+def parse_client_update(
+    fields: Mapping[str, Any], current: ListEntry
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(ledger changes, extras). The name follows the organization, person or email only when one of
+    those changed, so a customer named through another API keeps its name otherwise."""
+    ledger, extra = _client_fields(fields)
+
+    def derived(values: Mapping[str, Any]) -> str | None:
+        return client_name(
+            values.get("company_name"), values.get("first_name"), values.get("last_name"), values.get("email")
+        )
+
+    before = {n: getattr(current, n) for n in ("company_name", "first_name", "last_name", "email")}
+    after = {**before, **{k: v for k, v in ledger.items() if k in before}}
+    if derived(after) != derived(before):
+        name = derived(after)
+        if name is None:
+            raise invalid(
+                "organization", "A client needs an organization, a name or an email.", errno=ERRNO_REQUIRED
+            )
+        ledger["name"] = name
+    return ledger, extra
+
+
+def parse_vis_state(value: Any) -> int:
+    state = parse_int(value, "vis_state", nullable=False)
+    if state not in (0, 1, 2):
+        raise invalid("vis_state", "must be 0 (active), 1 (deleted) or 2 (archived)", value)
+    return state  # type: ignore[return-value]
+
+
+def render_client(entry: ListEntry, company: Company) -> dict[str, Any]:
+    extra = {**_CLIENT_EXTRAS, **_extra(entry)}
+    vis_state = 1 if entry.deleted_at is not None else (0 if entry.is_active else 2)
+    return {
+        "id": entry.key,
+        "userid": entry.key,
+        "accounting_systemid": render_account_id(company.key),
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:client:{company.key}:{entry.key}")),
+        "organization": entry.company_name or entry.name,
+        "fname": entry.first_name or "",
+        "lname": entry.last_name or "",
+        "email": entry.email or "",
+        "bus_phone": entry.phone or "",
+        "note": entry.note,
+        "vis_state": vis_state,
+        "role": "client",
+        "level": 0,
+        "signup_date": render_accounting_time(entry.created_at, UTC),
+        "updated": render_accounting_time(entry.updated_at),
+        "has_retainer": extra["retainer_id"] is not None,
+        "statement_token": None,
+        "direct_link_token": None,
+        "last_activity": None,
+        "last_login": None,
+        "num_logins": 0,
+        "notified": False,
+        **extra,
+    }
+
+
+# --- identity ------------------------------------------------------------------------------------
+
+
+def render_identity(person: ListEntry, login_email: str | None, company: Company) -> dict[str, Any]:
+    """``/auth/api/v1/users/me``. The SDK reads ``identity_id``, names, email and
+    ``business_memberships[].business.{id, account_id}`` (reference §6)."""
+    account_id = render_account_id(company.key)
+    created = render_instant(person.created_at)
+    business = {
+        "id": company.key,
+        "business_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:business:{company.key}")),
+        "name": company.name,
+        "account_id": account_id,
+        "date_format": "mm/dd/yyyy",
+        "address": None,
+        "phone_number": None,
+        "business_clients": [],
+        "active": True,
+    }
+    return {
+        "id": person.key,
+        "identity_id": person.key,
+        "identity_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:identity:{person.key}")),
+        "first_name": person.first_name or person.name,
+        "last_name": person.last_name or "",
+        "email": login_email or person.email,
+        "language": "en",
+        "confirmed_at": created,
+        "created_at": created,
+        "unconfirmed_email": None,
+        "setup_complete": True,
+        "phone_numbers": [{"title": "", "phone_number": person.phone}],
+        "addresses": [],
+        "permissions": {account_id: {}},
+        "subscription_statuses": {account_id: "active"},
+        "integrations": {},
+        "groups": [],
+        "business_memberships": [
+            {"id": company.key, "role": "owner", "unacknowledged_change": False, "business": business}
+        ],
+        "identity_origin": None,
+        "roles": [
+            {
+                "id": person.key,
+                "role": "admin",
+                "systemid": company.key,
+                "userid": person.key,
+                "accountid": account_id,
+            }
+        ],
+    }
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
