@@ -78,13 +78,15 @@ def test_external_ids_are_guids() -> None:
 
 def test_a_logged_entry_has_a_duration_and_a_running_one_has_none() -> None:
     rules.check_duration(0, is_running=False)
-    rules.check_duration(None, is_running=True)
+    rules.check_duration(None, is_running=True, started_at=NOW)
+    with refusal("running_timer_needs_start"):
+        rules.check_duration(None, is_running=True)
     with refusal("invalid_duration"):
         rules.check_duration(None, is_running=False)
     with refusal("invalid_duration"):
         rules.check_duration(-60, is_running=False)
     with refusal("running_timer_has_no_duration"):
-        rules.check_duration(60, is_running=True)
+        rules.check_duration(60, is_running=True, started_at=NOW)
 
 
 def test_inactive_entries_take_no_new_time() -> None:
