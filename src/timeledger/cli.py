@@ -271,6 +271,8 @@ def quickstart(ctx: click.Context, database_url: str | None, host: str, port: in
     # The keys are kept from the first run; the addresses follow this run's host and port.
     data["base_url"] = base_url
     data["conductor"]["base_url"] = f"{base_url}/v1"
+    if "freshbooks" in data:
+        data["freshbooks"].update(api_url=base_url, auth_url=base_url)
     credentials.write_text(json.dumps(data, indent=2))
     click.echo(json.dumps(data, indent=2))
     click.echo("\n# Paste into Python (pip install conductor-py):\n" + snippet(data) + "\n")
