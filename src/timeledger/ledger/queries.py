@@ -40,6 +40,7 @@ class ListQuery:
     updated_before: datetime | None = None
     account_type: str | None = None
     link_keys: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    currency_keys: tuple[int, ...] = ()
     limit: int | None = None
     after: tuple[str, int] | None = None
 
@@ -64,3 +65,49 @@ class Page(Generic[T]):
     items: list[T]
     remaining: int
     last: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefNumberFilter:
+    """Tests on a journal entry's reference number. ``contains``/``starts_with``/``ends_with`` ignore
+    case; ``from_``/``to`` are inclusive, compared as numbers when the bound is all digits (and then
+    only numeric reference numbers match), as text otherwise."""
+
+    contains: str | None = None
+    starts_with: str | None = None
+    ends_with: str | None = None
+    from_: str | None = None
+    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntryQuery:
+    """A read of journal entries. ``keys`` or ``ref_numbers`` (exact, case-sensitive) override the
+    rest; ``account_keys``/``entity_keys`` match an entry with any line on one of them."""
+
+    keys: tuple[int, ...] = ()
+    ref_numbers: tuple[str, ...] = ()
+    ref_number: RefNumberFilter = field(default_factory=RefNumberFilter)
+    account_keys: tuple[int, ...] = ()
+    entity_keys: tuple[int, ...] = ()
+    currency_keys: tuple[int, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    include_lines: bool = True
+    limit: int = 150
+    after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyQuery:
+    """A read of the currency list. ``keys`` or ``names`` (exact, case-insensitive) override the rest."""
+
+    keys: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()
+    name: NameFilter = field(default_factory=NameFilter)
+    status: ActiveStatus = ActiveStatus.ACTIVE
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    limit: int | None = None

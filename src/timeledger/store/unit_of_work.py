@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from timeledger.store.repositories.currencies import SqlCurrencyRepository
+from timeledger.store.repositories.journal_entries import SqlJournalEntryRepository
 from timeledger.store.repositories.lists import SqlListRepository
 from timeledger.store.repositories.tenancy import SqlTenancyRepository
 from timeledger.store.repositories.time_entries import SqlTimeEntryRepository
@@ -18,6 +20,8 @@ class SqlUnitOfWork:
     lists: SqlListRepository
     time_entries: SqlTimeEntryRepository
     tenancy: SqlTenancyRepository
+    currencies: SqlCurrencyRepository
+    journal_entries: SqlJournalEntryRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -36,6 +40,8 @@ class SqlUnitOfWork:
         self.lists = SqlListRepository(conn)
         self.time_entries = SqlTimeEntryRepository(conn)
         self.tenancy = SqlTenancyRepository(conn)
+        self.currencies = SqlCurrencyRepository(conn)
+        self.journal_entries = SqlJournalEntryRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -56,6 +56,12 @@ def _check_links(uow: UnitOfWork, company_key: int, links: Mapping[str, tuple[Li
         resolve(uow, company_key, (kind,), key, role)
 
 
+def _check_currency(uow: UnitOfWork, company_key: int, key: int | None) -> None:
+    """A customer, vendor or account may be kept in any of the company's currencies."""
+    if key is not None and uow.currencies.get(company_key, key) is None:
+        raise UnknownReferenceError("The currency it names does not exist.", field="currency")
+
+
 def create_list_entry(uow: UnitOfWork, company_key: int, draft: ListDraft) -> ListEntry:
     """Add an entry to one of the company's lists. Its name must be free within that list."""
     now = utc_now()
@@ -69,6 +75,7 @@ def create_list_entry(uow: UnitOfWork, company_key: int, draft: ListDraft) -> Li
         check_external_id(draft.external_id)
         full_name, sublevel = full_name_under(parent, name)
         _check_links(uow, company_key, draft.links)
+        _check_currency(uow, company_key, draft.currency_key)
         entry = uow.lists.add(company_key, draft, name, full_name, sublevel, now)
         uow.commit()
     return entry
@@ -124,6 +131,7 @@ def update_list_entry(
         check_parent(kind, entry, parent)
         full_name, sublevel = full_name_under(parent, name)
         _check_links(uow, company_key, links or {})
+        _check_currency(uow, company_key, changes.get("currency_key"))
         write: dict[str, Any] = {**changes, "name": name, "full_name": full_name, "sublevel": sublevel}
         if extra:
             write["extra"] = {
@@ -168,4 +176,9 @@ def list_list_entries(uow: UnitOfWork, company_key: int, query: ListQuery) -> Pa
                 {found_names[n.casefold()].key: found_names[n.casefold()] for n in query.full_names}.values()
             )
             return Page(items=items[: query.limit] if query.limit else items, remaining=0)
+        for currency_key in query.currency_keys:
+            if uow.currencies.get(company_key, currency_key) is None:
+                raise UnknownFilterValueError(
+                    "A currency in the filter does not exist.", field="currency_keys"
+                )
         return uow.lists.query(company_key, query)
