@@ -390,7 +390,6 @@ def check_balanced(lines: Sequence[JournalLineDraft]) -> None:
             "unbalanced_journal_entry",
             f"The journal entry is out of balance: debits total {debits:.2f} "
             f"and credits total {credits:.2f}.",
-            field="lines",
         )
 
 

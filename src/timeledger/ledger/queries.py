@@ -68,26 +68,17 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
-class RefNumberFilter:
-    """Tests on a journal entry's reference number. ``contains``/``starts_with``/``ends_with`` ignore
-    case; ``from_``/``to`` are inclusive, compared as numbers when the bound is all digits (and then
-    only numeric reference numbers match), as text otherwise."""
-
-    contains: str | None = None
-    starts_with: str | None = None
-    ends_with: str | None = None
-    from_: str | None = None
-    to: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class JournalEntryQuery:
     """A read of journal entries. ``keys`` or ``ref_numbers`` (exact, case-sensitive) override the
-    rest; ``account_keys``/``entity_keys`` match an entry with any line on one of them."""
+    rest; ``account_keys``/``entity_keys`` match an entry with any line on one of them.
+
+    ``ref_number`` tests the reference number as ``NameFilter`` tests names, except that a range
+    bound of digits only compares as a number (and then only all-digit reference numbers match).
+    """
 
     keys: tuple[int, ...] = ()
     ref_numbers: tuple[str, ...] = ()
-    ref_number: RefNumberFilter = field(default_factory=RefNumberFilter)
+    ref_number: NameFilter = field(default_factory=NameFilter)
     account_keys: tuple[int, ...] = ()
     entity_keys: tuple[int, ...] = ()
     currency_keys: tuple[int, ...] = ()

@@ -6,6 +6,8 @@ fields, account type, wage rate). Every other request field is kept as the entry
 attributes and comes back unchanged. ``...Id`` fields are references: to our lists they become
 ledger links, rendered back as ``{id, fullName}``; to lists timeledger does not keep (terms, sales
 tax codes, ...) they name nothing, and are refused as QuickBooks refuses an unknown reference.
+``currencyId`` names one of the company's currencies, a ledger field of its own. Accounts also
+show their ``balance`` and ``totalBalance``, which the caller computes and passes in.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from timeledger.dialects.conductor.schema import RESPONSES
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
 from timeledger.dialects.conductor.wire import parse_limit, parse_query_time, render_timestamp
 from timeledger.ledger.errors import UnknownReferenceError
+from timeledger.ledger.journal import AccountBalance
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, NameFilter
 from timeledger.ledger.records import ListEntry, Ref
@@ -75,6 +78,9 @@ _LEDGER_FIELDS = {
     "accountType": "account_type",
     "externalId": "external_id",
 }
+
+# References the ledger keeps as fields of its own, not as links.
+_OWN_REFERENCES = ("parentId", "currencyId")
 
 # Reference fields that point into lists we keep: the list each must name.
 _REFERENCE_KINDS = {
@@ -139,7 +145,11 @@ def _response_forms(fields: dict[str, Any]) -> dict[str, Any]:
 def parse_list_object(obj: ListObject, body: object) -> ListDraft:
     fields = validate_body(f"{obj.operations}.create", body)
     ledger = {_LEDGER_FIELDS[k]: v for k, v in fields.items() if k in _LEDGER_FIELDS}
-    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k != "parentId"}
+    if "currencyId" in fields:
+        ledger["currency_key"] = parse_list_id(fields["currencyId"], "currencyId")
+    rest = {
+        k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in ("parentId", "currencyId")
+    }
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
     rate = Decimal(fields["rate"]) if obj.kind is ListKind.WAGE_ITEM and "rate" in fields else None
@@ -162,7 +172,11 @@ def parse_list_object_update(
     changes: dict[str, Any] = {_LEDGER_FIELDS[k]: v for k, v in fields.items() if k in _LEDGER_FIELDS}
     if "parentId" in fields:
         changes["parent_key"] = parse_list_id(fields["parentId"], "parentId")
-    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k != "parentId"}
+    if "currencyId" in fields:
+        changes["currency_key"] = parse_list_id(fields["currencyId"], "currencyId")
+    rest = {
+        k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in ("parentId", "currencyId")
+    }
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
     return revision, changes, ({API: extra} if extra else {}), links
@@ -194,8 +208,6 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
     link_keys = []
     if "classIds" in fields:
         link_keys.append(("class", tuple(parse_list_id(i, "classIds") for i in fields["classIds"])))
-    if "currencyIds" in fields:
-        raise invalid_request('"currencyIds" is not supported yet: timeledger keeps no currencies.')
     return ListQuery(
         obj.kind,
         names=NameFilter(
@@ -214,6 +226,7 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
         else None,
         account_type=fields.get("accountType"),
         link_keys=tuple(link_keys),
+        currency_keys=tuple(parse_list_id(i, "currencyIds") for i in fields.get("currencyIds", ())),
         limit=limit,
         after=decode_cursor(fields["cursor"]) if obj.is_paged and "cursor" in fields else None,
     )
@@ -240,7 +253,11 @@ def _place(target: dict[str, Any], path: str, ref: Ref) -> None:
 
 
 def render_list_object(
-    obj: ListObject, entry: ListEntry, *, options: Mapping[str, Any] | None = None
+    obj: ListObject,
+    entry: ListEntry,
+    *,
+    options: Mapping[str, Any] | None = None,
+    balance: AccountBalance | None = None,
 ) -> dict:
     shape = RESPONSES[obj.object_type]
     values: dict[str, Any] = _deep_copy(entry.extra.get(API, {}))
@@ -258,6 +275,10 @@ def render_list_object(
         values.update(fullName=entry.full_name, sublevel=entry.sublevel, parent=render_ref(entry.parent))
     if obj.kind is ListKind.WAGE_ITEM:
         values["rate"] = None if entry.rate is None else f"{entry.rate:.2f}"
+    if "currency" in shape:
+        values["currency"] = render_ref(entry.currency)
+    if balance is not None:
+        values.update(balance=f"{balance.balance:.2f}", totalBalance=f"{balance.total_balance:.2f}")
     for role, ref in sorted(entry.links.items()):
         _place(values, role, ref)
     if options and options.get("excludeAlternateShippingAddresses"):
