@@ -4,6 +4,7 @@ sub-accounts, moved back by void and delete, and equal to an independent sum of 
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -177,41 +178,54 @@ def test_hundreds_of_random_entries_balance_to_an_independent_sum(qbd: Any, new_
         credits = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
         return [random_line(c) for c in debits], [random_line(c) for c in credits]
 
-    live: dict[str, list[tuple[str, str, int]]] = {}
-    entries: dict[str, Any] = {}
-    for i in range(300):
-        debit_lines, credit_lines = random_lines()
-        entry = qbd.journal_entries.create(
-            transaction_date=f"2026-03-{1 + i % 28:02d}",
-            debit_lines=debit_lines,
-            credit_lines=credit_lines,
-            **a,
-        )
-        entries[entry.id] = entry
-        live[entry.id] = [(ln["account_id"], "debit", to_cents(ln["amount"])) for ln in debit_lines] + [
+    def posted(
+        debit_lines: list[dict[str, Any]], credit_lines: list[dict[str, Any]]
+    ) -> list[tuple[str, str, int]]:
+        return [(ln["account_id"], "debit", to_cents(ln["amount"])) for ln in debit_lines] + [
             (ln["account_id"], "credit", to_cents(ln["amount"])) for ln in credit_lines
         ]
 
-    ids = list(entries)
-    rng.shuffle(ids)
-    for entry_id in ids[:30]:
-        qbd.journal_entries.void(entry_id, **a)
-        del live[entry_id]
-    for entry_id in ids[30:60]:
-        qbd.journal_entries.delete(entry_id, **a)
-        del live[entry_id]
-    for entry_id in ids[60:90]:
+    # Everything random is drawn first, in order, so the seed fixes the books; the requests then
+    # go out eight at a time, as several clients would send them.
+    drafts = [(f"2026-03-{1 + i % 28:02d}", *random_lines()) for i in range(300)]
+    with ThreadPoolExecutor(8) as pool:
+        entries = list(
+            pool.map(
+                lambda d: qbd.journal_entries.create(
+                    transaction_date=d[0], debit_lines=d[1], credit_lines=d[2], **a
+                ),
+                drafts,
+            )
+        )
+    live = {entry.id: posted(d[1], d[2]) for entry, d in zip(entries, drafts, strict=True)}
+
+    rng.shuffle(entries)
+    voided, deleted, updated = entries[:30], entries[30:60], entries[60:90]
+    changes = []
+    for old in updated:
         # Keep the first debit line at a new amount and replace the rest, as QuickBooks does.
-        old = entries[entry_id]
         debit_lines, credit_lines = random_lines()
         first = debit_lines.pop(0)
         lines = [{"id": old.debit_lines[0].id, "amount": first["amount"]}]
         lines += [{"id": "-1", "journal_line_type": "debit", **ln} for ln in debit_lines]
         lines += [{"id": "-1", "journal_line_type": "credit", **ln} for ln in credit_lines]
-        qbd.journal_entries.update(entry_id, revision_number=old.revision_number, lines=lines, **a)
-        live[entry_id] = [(old.debit_lines[0].account.id, "debit", to_cents(first["amount"]))]
-        live[entry_id] += [(ln["account_id"], "debit", to_cents(ln["amount"])) for ln in debit_lines]
-        live[entry_id] += [(ln["account_id"], "credit", to_cents(ln["amount"])) for ln in credit_lines]
+        changes.append((old, lines))
+        live[old.id] = posted(
+            [{**first, "account_id": old.debit_lines[0].account.id}, *debit_lines], credit_lines
+        )
+    for entry in voided + deleted:
+        del live[entry.id]
+    with ThreadPoolExecutor(8) as pool:
+        done = [pool.submit(qbd.journal_entries.void, e.id, **a) for e in voided]
+        done += [pool.submit(qbd.journal_entries.delete, e.id, **a) for e in deleted]
+        done += [
+            pool.submit(
+                qbd.journal_entries.update, old.id, revision_number=old.revision_number, lines=lines, **a
+            )
+            for old, lines in changes
+        ]
+        for future in done:
+            future.result()
 
     expected = expected_balances(accounts, (line for lines in live.values() for line in lines))
     assert shown_balances(qbd, eu) == expected
