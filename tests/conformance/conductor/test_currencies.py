@@ -3,10 +3,13 @@ and currencies named by customers, vendors and accounts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import conductor
 import pytest
+
+from tests.servers import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +257,70 @@ def test_a_foreign_account_takes_only_entries_in_its_currency(qbd: Any, new_end_
             transaction_date="2026-06-01", currency_id=pound.id, exchange_rate=1.3, **lines, **a
         )
     assert "creditLines[0].accountId" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+
+
+def test_an_inactive_currency_takes_no_new_entries(qbd: Any, new_end_user: Any) -> None:
+    eu = new_end_user()
+    a = dict(conductor_end_user_id=eu)
+    rand = _by_code(qbd, eu, "ZAR")
+    qbd.currencies.update(rand.id, revision_number=rand.revision_number, is_active=False, **a)
+    fees = qbd.accounts.create(name="Fees", account_type="expense", **a)
+    bank = qbd.accounts.create(name="Bank", account_type="bank", **a)
+    with pytest.raises(conductor.InternalServerError) as excinfo:
+        qbd.journal_entries.create(
+            transaction_date="2026-06-01",
+            currency_id=rand.id,
+            exchange_rate=0.055,
+            debit_lines=[{"account_id": fees.id, "amount": "10.00"}],
+            credit_lines=[{"account_id": bank.id, "amount": "10.00"}],
+            **a,
+        )
+    assert "inactive" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+
+
+def test_a_company_created_with_another_home_currency(
+    qbd: Any, demo: dict[str, Any], database_url: str
+) -> None:
+    made = run_cli(
+        "end-users",
+        "create",
+        "--organization",
+        demo["conductor"]["publishable_key"],
+        "--company-name",
+        "Maple Books",
+        "--email",
+        "owner@maple.example",
+        "--home-currency",
+        "CAD",
+        database_url=database_url,
+    )
+    assert made.returncode == 0, made.stderr
+    eu = json.loads(made.stdout)["end_user_id"]
+    a = dict(conductor_end_user_id=eu)
+    fees = qbd.accounts.create(name="Fees", account_type="expense", **a)
+    bank = qbd.accounts.create(name="Bank", account_type="bank", **a)
+    lines = {
+        "debit_lines": [{"account_id": fees.id, "amount": "10.00"}],
+        "credit_lines": [{"account_id": bank.id, "amount": "10.00"}],
+    }
+    home = qbd.journal_entries.create(transaction_date="2026-06-01", **lines, **a)
+    assert (home.currency.full_name, home.exchange_rate) == ("Canadian Dollar", 1.0)
+    with pytest.raises(conductor.InternalServerError) as excinfo:
+        qbd.journal_entries.create(
+            transaction_date="2026-06-01", currency_id=_by_code(qbd, eu, "USD").id, **lines, **a
+        )
+    assert "exchange rate" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+    refused = run_cli(
+        "end-users",
+        "create",
+        "--organization",
+        demo["conductor"]["publishable_key"],
+        "--company-name",
+        "Nowhere",
+        "--email",
+        "x@example.com",
+        "--home-currency",
+        "XYZ",
+        database_url=database_url,
+    )
+    assert refused.returncode != 0 and "XYZ" in refused.stderr

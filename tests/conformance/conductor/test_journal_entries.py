@@ -419,6 +419,7 @@ def test_update_refusals_name_the_line_in_the_lines_array(qbd: Any, books: dict[
     debit, credit = created.debit_lines[0].id, created.credit_lines[0].id
     cases = [
         ([{"id": debit}, {"id": "FFFFFF-1234567890"}], "lines[1].id", "3140"),
+        ([{"id": debit.split("-")[0] + "-1"}, {"id": credit}], "lines[0].id", "3140"),
         (
             [{"id": debit}, {"id": credit}, {"id": "-1", "account_id": books["Rent"].id}],
             "lines[2].journalLineType",

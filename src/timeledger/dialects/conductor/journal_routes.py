@@ -12,7 +12,7 @@ from timeledger.dialects.conductor import journal_wire as wire
 from timeledger.dialects.conductor.endpoints import Call, endpoint
 from timeledger.dialects.conductor.ids import parse_txn_id, render_txn_id, require_same_id
 from timeledger.dialects.conductor.paging import cursor_page
-from timeledger.ledger.errors import LedgerError
+from timeledger.ledger.errors import LedgerError, UnknownReferenceError
 from timeledger.ledger.journal import JournalEntry
 from timeledger.ledger.services import journal_entries
 
@@ -51,8 +51,18 @@ def retrieve_journal_entry(call: Call) -> dict[str, Any]:
 
 def update_journal_entry(call: Call) -> dict[str, Any]:
     company = call.company()
-    revision, changes, lines, paths = wire.parse_journal_entry_update(call.json())
-    key = _entry(call, company.key).key
+    body = call.json()
+    revision, changes, lines, paths = wire.parse_journal_entry_update(body)
+    current = _entry(call, company.key)
+    # As with the entry's own ID, a line ID's created part must match, or it names no line.
+    rendered = {ln.key: render_txn_id(ln.key, ln.created_at).upper() for ln in current.lines}
+    for index, change in enumerate(lines or ()):
+        sent = body["lines"][index]["id"].upper()
+        if change.key is not None and rendered.get(change.key, sent) != sent:
+            raise UnknownReferenceError(
+                "No line of this journal entry has that id.", field=f"{paths[index]}.id"
+            )
+    key = current.key
     with _lines_named(paths):
         entry = journal_entries.update_journal_entry(call.uow, company, key, revision, changes, lines)
     return wire.render_journal_entry(entry)

@@ -79,6 +79,11 @@ _LEDGER_FIELDS = {
     "externalId": "external_id",
 }
 
+# An account's (or customer's, vendor's) ``openingBalance`` and ``openingBalanceDate`` are kept as
+# Conductor attributes (no response field shows them) and post no journal entry, so they are not
+# part of ``balance`` or ``totalBalance``. QuickBooks would post them against Opening Balance
+# Equity; a caller who wants that in the balances records it as a journal entry.
+
 # References the ledger keeps as fields of its own, not as links.
 _OWN_REFERENCES = ("parentId", "currencyId")
 

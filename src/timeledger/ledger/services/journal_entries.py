@@ -13,7 +13,7 @@ from typing import Any
 
 from timeledger.ledger import journal as rules
 from timeledger.ledger.clock import utc_now
-from timeledger.ledger.errors import NotFoundError, UnknownFilterValueError, UnknownReferenceError
+from timeledger.ledger.errors import NotFoundError, RuleError, UnknownFilterValueError, UnknownReferenceError
 from timeledger.ledger.external_ids import check_external_id
 from timeledger.ledger.journal import (
     AccountBalance,
@@ -27,7 +27,7 @@ from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.queries import JournalEntryQuery, Page
 from timeledger.ledger.records import ListEntry
 from timeledger.ledger.services.currencies import home_currency, resolve_currency
-from timeledger.ledger.services.lists import check_revision, resolve
+from timeledger.ledger.services.lists import check_revision
 from timeledger.ledger.tenancy import Company
 from timeledger.ledger.time_entries import check_active
 from timeledger.ledger.values import ListKind
@@ -45,8 +45,10 @@ class _Resolver:
         if key is None:
             return None
         if (kinds, key) not in self._seen:
-            found = resolve(self._uow, self._company_key, kinds, key, field)
-            assert found is not None
+            found = self._uow.lists.get(self._company_key, kinds, key)
+            if found is None:
+                what = " or ".join(k.value.replace("_", " ") for k in kinds)
+                raise UnknownReferenceError(f"There is no {what} with that id.", field=field)
             self._seen[(kinds, key)] = found
         return self._seen[(kinds, key)]
 
@@ -63,7 +65,7 @@ def _post(
     home = home_currency(uow, company.key, company.home_currency_code)
     currency = resolve_currency(uow, company.key, draft.currency_key, "currency") or home
     if new_currency and not currency.is_active:
-        raise rules.RuleError(
+        raise RuleError(
             "inactive_reference", f'The currency "{currency.name}" is inactive.', field="currency"
         )
     rate = rules.exchange_rate_for(currency, company.home_currency_code, draft.exchange_rate)
