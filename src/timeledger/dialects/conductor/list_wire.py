@@ -152,9 +152,7 @@ def parse_list_object(obj: ListObject, body: object) -> ListDraft:
     ledger = {_LEDGER_FIELDS[k]: v for k, v in fields.items() if k in _LEDGER_FIELDS}
     if "currencyId" in fields:
         ledger["currency_key"] = parse_list_id(fields["currencyId"], "currencyId")
-    rest = {
-        k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in ("parentId", "currencyId")
-    }
+    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in _OWN_REFERENCES}
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
     rate = Decimal(fields["rate"]) if obj.kind is ListKind.WAGE_ITEM and "rate" in fields else None
@@ -179,9 +177,7 @@ def parse_list_object_update(
         changes["parent_key"] = parse_list_id(fields["parentId"], "parentId")
     if "currencyId" in fields:
         changes["currency_key"] = parse_list_id(fields["currencyId"], "currencyId")
-    rest = {
-        k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in ("parentId", "currencyId")
-    }
+    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in _OWN_REFERENCES}
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
     return revision, changes, ({API: extra} if extra else {}), links

@@ -69,6 +69,8 @@ def _post(
             "inactive_reference", f'The currency "{currency.name}" is inactive.', field="currency"
         )
     rate = rules.exchange_rate_for(currency, company.home_currency_code, draft.exchange_rate)
+    # Amounts entered in the home currency are held to its smallest unit, not the entry currency's.
+    places = (home if draft.amounts_in_home_currency else currency).format.decimal_places
     lookup = _Resolver(uow, company.key)
     lines: list[JournalLineDraft] = []
     for index, line in enumerate(draft.lines):
@@ -83,7 +85,7 @@ def _post(
                     check_active(entry, line_field(index, name))
         rules.check_line_entity(account, entity, index)
         rules.check_line_currency(account, currency.key, home.key, index)
-        rules.check_amount(line.amount, currency.format.decimal_places, line_field(index, "amount"))
+        rules.check_amount(line.amount, places, line_field(index, "amount"))
         status = line.billing_status or rules.default_billing_status(account, entity)
         lines.append(dataclasses.replace(line, billing_status=status))
     rules.check_balanced(lines)
