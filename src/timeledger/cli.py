@@ -135,6 +135,9 @@ def end_users_group() -> None:
     show_default=True,
     help="Mark QuickBooks Desktop as connected, skipping the auth-session link.",
 )
+@click.option(
+    "--home-currency", default="USD", show_default=True, help="ISO code of the company's home currency."
+)
 def end_users_create(
     database_url: str | None,
     publishable_key: str,
@@ -142,8 +145,10 @@ def end_users_create(
     email: str,
     source_id: str,
     connected: bool,
+    home_currency: str,
 ) -> None:
     """Create an end user (a company) for an organization."""
+    from timeledger.ledger.errors import LedgerError
     from timeledger.ledger.services.companies import create_company
 
     uow = _uow(_settings(database_url))
@@ -151,9 +156,18 @@ def end_users_create(
         organization = uow.tenancy.organization_by_publishable_key(publishable_key)
     if organization is None:
         raise click.ClickException("no organization has that publishable key")
-    company = create_company(
-        uow, organization.key, company_name, email, source_id or company_name, connected=connected
-    )
+    try:
+        company = create_company(
+            uow,
+            organization.key,
+            company_name,
+            email,
+            source_id or company_name,
+            connected=connected,
+            home_currency_code=home_currency,
+        )
+    except LedgerError as error:
+        raise click.ClickException(error.message) from None
     click.echo(json.dumps({"end_user_id": company.public_id}))
 
 

@@ -12,12 +12,15 @@ from typing import Any
 
 from timeledger.auth.keys import create_organization
 from timeledger.demo_freshbooks import freshbooks_credentials
+from timeledger.ledger.journal import JournalEntryDraft, JournalLineDraft, Side
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.records import ListEntry
 from timeledger.ledger.services.companies import create_company
+from timeledger.ledger.services.journal_entries import create_journal_entry
 from timeledger.ledger.services.lists import create_list_entry
 from timeledger.ledger.services.time_entries import create_time_entry
+from timeledger.ledger.tenancy import Company
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import BillingStatus, ListKind
 
@@ -26,7 +29,8 @@ def _add(uow: UnitOfWork, company_key: int, kind: ListKind, **fields: Any) -> Li
     return create_list_entry(uow, company_key, ListDraft(kind=kind, **fields))
 
 
-def _seed(uow: UnitOfWork, company_key: int, today: date) -> None:
+def _seed(uow: UnitOfWork, company: Company, today: date) -> None:
+    company_key = company.key
     k = ListKind
     accounts = {
         name: _add(
@@ -39,12 +43,33 @@ def _seed(uow: UnitOfWork, company_key: int, today: date) -> None:
         )
         for name, kind, num in (
             ("Checking", "bank", "1000"),
+            ("Savings", "bank", "1010"),
             ("Accounts Receivable", "accounts_receivable", "1200"),
+            ("Prepaid Expenses", "other_current_asset", "1300"),
+            ("Office Equipment", "fixed_asset", "1500"),
             ("Accounts Payable", "accounts_payable", "2000"),
+            ("Accrued Payroll", "other_current_liability", "2100"),
+            ("Payroll Liabilities", "other_current_liability", "2200"),
+            ("Owner's Equity", "equity", "3000"),
             ("Consulting Income", "income", "4000"),
             ("Payroll Expenses", "expense", "6000"),
+            ("Rent Expense", "expense", "6100"),
+            ("Office Supplies", "expense", "6200"),
         )
     }
+    for name, parent, num in (
+        ("Salaries & Wages", "Payroll Expenses", "6010"),
+        ("Payroll Taxes", "Payroll Expenses", "6020"),
+    ):
+        accounts[name] = _add(
+            uow,
+            company_key,
+            k.ACCOUNT,
+            name=name,
+            account_type="expense",
+            parent_key=accounts[parent].key,
+            extra={"conductor": {"accountNumber": num}},
+        )
     people = [
         _add(uow, company_key, k.EMPLOYEE, first_name=first, last_name=last, email=email)
         for first, last, email in (
@@ -131,6 +156,90 @@ def _seed(uow: UnitOfWork, company_key: int, today: date) -> None:
                 billing_status=BillingStatus.NOT_BILLABLE,
             ),
         )
+    _seed_journal(uow, company, accounts, acme, vendor, today)
+
+
+def _seed_journal(
+    uow: UnitOfWork,
+    company: Company,
+    accounts: dict[str, ListEntry],
+    customer: ListEntry,
+    vendor: ListEntry,
+    today: date,
+) -> None:
+    """Last month's books: the owner's capital, rent, weekly payroll accruals and their payment, a
+    supplies bill, and an adjustment to an invoice a customer was underbilled on."""
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    fridays = [first + timedelta(days=d) for d in range(28) if (first + timedelta(days=d)).weekday() == 4]
+    a = {name: entry.key for name, entry in accounts.items()}
+    d, c = Side.DEBIT, Side.CREDIT
+    # (day, memo, is adjustment, [(side, account, amount, entity)])
+    entries: list[tuple[date, str, bool, list[tuple[Side, str, str, ListEntry | None]]]] = [
+        (
+            first,
+            "Owner's capital",
+            False,
+            [(d, "Checking", "60000.00", None), (c, "Owner's Equity", "60000.00", None)],
+        ),
+        (
+            first,
+            "Office rent",
+            False,
+            [(d, "Rent Expense", "3200.00", None), (c, "Checking", "3200.00", None)],
+        ),
+        *(
+            (
+                friday,
+                "Payroll accrual",
+                False,
+                [
+                    (d, "Salaries & Wages", "6400.00", None),
+                    (d, "Payroll Taxes", "489.60", None),
+                    (c, "Accrued Payroll", "6400.00", None),
+                    (c, "Payroll Liabilities", "489.60", None),
+                ],
+            )
+            for friday in fridays
+        ),
+        (
+            first + timedelta(days=14),
+            "Payroll paid",
+            False,
+            [(d, "Accrued Payroll", "12800.00", None), (c, "Checking", "12800.00", None)],
+        ),
+        (
+            first + timedelta(days=9),
+            "Printer paper and toner",
+            False,
+            [(d, "Office Supplies", "240.00", None), (c, "Accounts Payable", "240.00", vendor)],
+        ),
+        (
+            first + timedelta(days=20),
+            "Invoice 1043 underbilled: 3 hours of design review",
+            True,
+            [(d, "Accounts Receivable", "450.00", customer), (c, "Consulting Income", "450.00", None)],
+        ),
+    ]
+    for number, (day, memo, is_adjustment, lines) in enumerate(sorted(entries, key=lambda e: e[0]), start=1):
+        create_journal_entry(
+            uow,
+            company,
+            JournalEntryDraft(
+                transaction_date=day,
+                ref_number=f"JE-{number:04d}",
+                is_adjustment=is_adjustment,
+                lines=tuple(
+                    JournalLineDraft(
+                        side=side,
+                        account_key=a[account],
+                        amount=Decimal(amount),
+                        memo=memo,
+                        entity_key=entity.key if entity else None,
+                    )
+                    for side, account, amount, entity in lines
+                ),
+            ),
+        )
 
 
 def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
@@ -138,7 +247,7 @@ def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
     company = create_company(
         uow, organization.key, "Demo Company", "owner@demo.example", "demo", connected=True
     )
-    _seed(uow, company.key, date.today())
+    _seed(uow, company, date.today())
     return {
         "base_url": base_url,
         "conductor": {

@@ -88,6 +88,21 @@ RULE_CODES = frozenset(
         "inactive_reference",
         "running_timer_needs_start",
         "one_running_timer_per_person",
+        # journal entries, accounts and currencies (ledger/journal.py)
+        "unbalanced_journal_entry",
+        "invalid_amount",
+        "receivable_line_needs_customer",
+        "payable_line_needs_vendor",
+        "non_posting_account",
+        "currency_mismatch",
+        "foreign_currency_needs_exchange_rate",
+        "invalid_exchange_rate",
+        "incomplete_journal_line",
+        "duplicate_journal_line",
+        "voided_journal_entry",
+        "invalid_currency_code",
+        "builtin_currency_is_fixed",
+        "home_currency_must_stay_active",
     }
 )
 

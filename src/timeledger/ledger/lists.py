@@ -38,6 +38,7 @@ class ListDraft:
     account_type: str | None = None
     rate: Decimal | None = None
     external_id: str | None = None
+    currency_key: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, tuple[ListKind, int | None]] = field(default_factory=dict)
 
@@ -57,6 +58,7 @@ UPDATABLE_FIELDS = frozenset(
         "note",
         "account_type",
         "rate",
+        "currency_key",
     }
 )
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from timeledger.ledger.credentials import CredentialRepository
+from timeledger.ledger.journal import Currency, CurrencyDraft, JournalEntry, JournalEntryDraft
 from timeledger.ledger.lists import ListDraft
-from timeledger.ledger.queries import ListQuery, Page, TimeEntryQuery, TimeEntryTotals
+from timeledger.ledger.queries import (
+    CurrencyQuery,
+    JournalEntryQuery,
+    ListQuery,
+    Page,
+    TimeEntryQuery,
+    TimeEntryTotals,
+)
 from timeledger.ledger.records import ListEntry, Ref, TimeEntry
 from timeledger.ledger.tenancy import AuthSession, Company, Organization
 from timeledger.ledger.time_entries import TimeEntryDraft
@@ -67,6 +76,59 @@ class TimeEntryRepository(Protocol):
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals: ...
 
 
+class CurrencyRepository(Protocol):
+    def get(self, company_key: int, key: int) -> Currency | None: ...
+
+    def by_code(self, company_key: int, code: str) -> Currency | None: ...
+
+    def by_names(self, company_key: int, names: Iterable[str]) -> list[Currency]: ...
+
+    def add(
+        self, company_key: int, draft: CurrencyDraft, *, is_user_defined: bool, now: datetime
+    ) -> Currency:
+        """Raise DuplicateNameError when the name (any case) is taken in this company."""
+        ...
+
+    def update(
+        self, currency: Currency, expected_revision: int, changes: Mapping[str, Any], now: datetime
+    ) -> Currency: ...
+
+    def query(self, company_key: int, query: CurrencyQuery) -> list[Currency]: ...
+
+
+class JournalEntryRepository(Protocol):
+    def get(self, company_key: int, key: int) -> JournalEntry | None:
+        """A live (not deleted) entry, voided or not."""
+        ...
+
+    def add(self, company_key: int, draft: JournalEntryDraft, now: datetime) -> JournalEntry:
+        """Store a checked draft: its currency and rate resolved, each line's ``home_amount`` set."""
+        ...
+
+    def update(
+        self, entry: JournalEntry, expected_revision: int, draft: JournalEntryDraft, now: datetime
+    ) -> JournalEntry:
+        """Rewrite the entry as ``draft`` if its revision is still ``expected_revision`` (else
+        StaleRevisionError, nothing written). Draft lines with a key change that line, lines without
+        one are added, and stored lines the draft does not name are removed."""
+        ...
+
+    def void(self, entry: JournalEntry, now: datetime) -> JournalEntry: ...
+
+    def delete(self, entry: JournalEntry, now: datetime) -> None: ...
+
+    def by_ref_numbers(self, company_key: int, ref_numbers: Iterable[str]) -> list[JournalEntry]: ...
+
+    def query(self, company_key: int, query: JournalEntryQuery) -> Page[JournalEntry]: ...
+
+    def account_sums(
+        self, company_key: int, account_keys: Iterable[int]
+    ) -> dict[int, tuple[Decimal, Decimal]]:
+        """Home-currency debits less credits over live (not voided, not deleted) lines, per account:
+        (its own lines, its own and every descendant's lines). Accounts without lines are left out."""
+        ...
+
+
 class TenancyRepository(Protocol):
     def add_organization(self, name: str, publishable_key: str, now: datetime) -> Organization: ...
 
@@ -77,7 +139,14 @@ class TenancyRepository(Protocol):
     def organization_by_publishable_key(self, publishable_key: str) -> Organization | None: ...
 
     def add_company(
-        self, organization_key: int, public_id: str, name: str, email: str, source_id: str, now: datetime
+        self,
+        organization_key: int,
+        public_id: str,
+        name: str,
+        email: str,
+        source_id: str,
+        now: datetime,
+        home_currency_code: str = "USD",
     ) -> Company: ...
 
     def company(self, organization_key: int, public_id: str) -> Company | None: ...
@@ -116,6 +185,8 @@ class UnitOfWork(Protocol):
     time_entries: TimeEntryRepository
     tenancy: TenancyRepository
     credentials: CredentialRepository
+    currencies: CurrencyRepository
+    journal_entries: JournalEntryRepository
 
     def write(self) -> UnitOfWork:
         """Mark the next ``with`` block as one that writes (it may lock earlier)."""
@@ -132,4 +203,14 @@ class Clock(Protocol):
     def __call__(self) -> datetime: ...
 
 
-__all__ = ["Clock", "ListRepository", "Ref", "TenancyRepository", "TimeEntryRepository", "UnitOfWork", "date"]
+__all__ = [
+    "Clock",
+    "CurrencyRepository",
+    "JournalEntryRepository",
+    "ListRepository",
+    "Ref",
+    "TenancyRepository",
+    "TimeEntryRepository",
+    "UnitOfWork",
+    "date",
+]

@@ -40,6 +40,7 @@ class ListQuery:
     updated_before: datetime | None = None
     account_type: str | None = None
     link_keys: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    currency_keys: tuple[int, ...] = ()
     limit: int | None = None
     after: tuple[str, int] | None = None
     # Below: what APIs other than QuickBooks Desktop ask. ``has_parent`` tells top-level entries (False)
@@ -95,3 +96,40 @@ class Page(Generic[T]):
     items: list[T]
     remaining: int
     last: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntryQuery:
+    """A read of journal entries. ``keys`` or ``ref_numbers`` (exact, case-sensitive) override the
+    rest; ``account_keys``/``entity_keys`` match an entry with any line on one of them.
+
+    ``ref_number`` tests the reference number as ``NameFilter`` tests names, except that a range
+    bound of digits only compares as a number (and then only all-digit reference numbers match).
+    """
+
+    keys: tuple[int, ...] = ()
+    ref_numbers: tuple[str, ...] = ()
+    ref_number: NameFilter = field(default_factory=NameFilter)
+    account_keys: tuple[int, ...] = ()
+    entity_keys: tuple[int, ...] = ()
+    currency_keys: tuple[int, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    include_lines: bool = True
+    limit: int = 150
+    after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyQuery:
+    """A read of the currency list. ``keys`` or ``names`` (exact, case-insensitive) override the rest."""
+
+    keys: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()
+    name: NameFilter = field(default_factory=NameFilter)
+    status: ActiveStatus = ActiveStatus.ACTIVE
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    limit: int | None = None

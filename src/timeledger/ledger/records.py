@@ -50,6 +50,7 @@ class ListEntry:
     account_type: str | None = None
     rate: Decimal | None = None
     external_id: str | None = None
+    currency: Ref | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Ref] = field(default_factory=dict)
     deleted_at: datetime | None = None

@@ -37,6 +37,7 @@ class Company:
     source_id: str
     created_at: datetime
     connection: Connection | None = None
+    home_currency_code: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,7 @@ companies = Table(
     Column("source_id", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("deleted_at", UtcDateTime),
+    Column("home_currency_code", String(3), nullable=False, server_default="USD"),
 )
 
 connections = Table(
@@ -120,10 +121,12 @@ list_entries = Table(
     Column("revision", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("currency_id", Key, ForeignKey("currencies.id")),
     UniqueConstraint("company_id", "kind", "full_name_key", name="uq_list_entries_full_name"),
     Index("ix_list_entries_company_kind_id", "company_id", "kind", "id"),
     Index("ix_list_entries_company_kind_updated", "company_id", "kind", "updated_at"),
     Index("ix_list_entries_parent", "parent_id"),
+    Index("ix_list_entries_company_currency", "company_id", "currency_id"),
 )
 
 list_links = Table(
@@ -168,6 +171,85 @@ time_entries = Table(
     Index("ix_time_entries_company_updated", "company_id", "updated_at"),
     Index("ix_time_entries_company_person", "company_id", "person_id", "id"),
 )
+
+# --- currencies and journal entries (migration 0002) --------------------------------------------------
+
+# A company's currencies: QuickBooks' built-ins, seeded for every company, and its own.
+currencies = Table(
+    "currencies",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("name_key", String(64), nullable=False),
+    Column("currency_code", String(3), nullable=False),
+    Column("is_user_defined", Boolean, nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("format", JSON, nullable=False),
+    Column("exchange_rate", DecimalText),
+    Column("as_of_date", Date),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("company_id", "name_key", name="uq_currencies_name"),
+    Index("ix_currencies_company_code", "company_id", "currency_code"),
+    Index("ix_currencies_company_updated", "company_id", "updated_at"),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("id", Key, ForeignKey("transactions.id"), primary_key=True, autoincrement=False),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("transaction_date", Date, nullable=False),
+    Column("ref_number", String(20)),
+    # casefolded, for the case-insensitive substring and range filters
+    Column("ref_number_key", String(20)),
+    # the number an all-digit reference number is, for numeric range filters
+    Column("ref_number_value", BigInteger),
+    Column("is_adjustment", Boolean, nullable=False),
+    Column("is_home_currency_adjustment", Boolean, nullable=False),
+    Column("amounts_in_home_currency", Boolean, nullable=False),
+    Column("currency_id", Key, ForeignKey("currencies.id"), nullable=False),
+    Column("exchange_rate", DecimalText, nullable=False),
+    Column("external_id", String(36)),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("voided_at", UtcDateTime),
+    Column("deleted_at", UtcDateTime),
+    Index("ix_journal_entries_company_id", "company_id", "id"),
+    Index("ix_journal_entries_company_date", "company_id", "transaction_date", "id"),
+    Index("ix_journal_entries_company_updated", "company_id", "updated_at"),
+    Index("ix_journal_entries_company_ref", "company_id", "ref_number"),
+)
+
+# Line keys come from this table's own sequence, shared by every journal line, and are never
+# reused (AUTOINCREMENT on SQLite): a removed line's ID never names another line.
+# Amounts are integer cents of the entry's currency (``amount``) and of the home currency
+# (``home_amount``, what balances sum): exact, and SUM is exact on both databases.
+journal_lines = Table(
+    "journal_lines",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("entry_id", Key, ForeignKey("journal_entries.id"), nullable=False),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("side", String(6), nullable=False),
+    Column("account_id", Key, ForeignKey("list_entries.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("home_amount", BigInteger, nullable=False),
+    Column("memo", Text),
+    Column("entity_id", Key, ForeignKey("list_entries.id")),
+    Column("class_id", Key, ForeignKey("list_entries.id")),
+    Column("billing_status", String(20)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_journal_lines_entry", "entry_id", "position"),
+    Index("ix_journal_lines_company_account", "company_id", "account_id"),
+    Index("ix_journal_lines_company_entity", "company_id", "entity_id"),
+    sqlite_autoincrement=True,
+)
+
 
 # --- OAuth 2.0 and person logins (migration 0003) ---------------------------------------------------
 # Every secret (client secret, code, access and refresh token) is stored only as its SHA-256 hex: each

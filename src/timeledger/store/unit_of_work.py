@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine
 
 from timeledger.store.repositories.credentials import SqlCredentialRepository
+from timeledger.store.repositories.currencies import SqlCurrencyRepository
+from timeledger.store.repositories.journal_entries import SqlJournalEntryRepository
 from timeledger.store.repositories.lists import SqlListRepository
 from timeledger.store.repositories.tenancy import SqlTenancyRepository
 from timeledger.store.repositories.time_entries import SqlTimeEntryRepository
@@ -20,6 +22,8 @@ class SqlUnitOfWork:
     time_entries: SqlTimeEntryRepository
     tenancy: SqlTenancyRepository
     credentials: SqlCredentialRepository
+    currencies: SqlCurrencyRepository
+    journal_entries: SqlJournalEntryRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -39,6 +43,8 @@ class SqlUnitOfWork:
         self.time_entries = SqlTimeEntryRepository(conn)
         self.tenancy = SqlTenancyRepository(conn)
         self.credentials = SqlCredentialRepository(conn)
+        self.currencies = SqlCurrencyRepository(conn)
+        self.journal_entries = SqlJournalEntryRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

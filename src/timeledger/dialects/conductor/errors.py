@@ -91,6 +91,14 @@ _WIRE_FIELDS = {
     "external_id": "externalId",
     "parent": "parentId",
     "revision": "revisionNumber",
+    "currency": "currencyId",
+    "currency_keys": "currencyIds",
+    "account_keys": "accountIds",
+    "entity_keys": "entityIds",
+    "ref_numbers": "refNumbers",
+    "exchange_rate": "exchangeRate",
+    "code": "currencyCode",
+    "is_active": "isActive",
 }
 
 

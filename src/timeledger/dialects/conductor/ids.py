@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from timeledger.dialects.conductor.errors import invalid_request
+from timeledger.dialects.conductor.errors import invalid_request, resource_missing
 from timeledger.ledger.records import Ref
 
 LIST_ID_BASE = 0x80000000
@@ -49,3 +49,9 @@ def parse_list_id(text: str, field: str) -> int:
 
 def parse_txn_id(text: str, field: str) -> int:
     return _split(text, field)
+
+
+def require_same_id(requested: str, actual: str) -> None:
+    """The key part of an ID finds the row; the created part must match too, or it names nothing."""
+    if actual.upper() != requested.upper():
+        raise resource_missing(f'No object with id "{requested}" exists.')

@@ -20,7 +20,8 @@ from timeledger.dialects.conductor.list_wire import (
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
 from timeledger.dialects.conductor.validation import validate_query
 from timeledger.ledger.records import ListEntry
-from timeledger.ledger.services import lists
+from timeledger.ledger.services import journal_entries, lists
+from timeledger.ledger.values import ListKind
 
 
 def _handlers(obj: ListObject) -> list[BaseRoute]:
@@ -36,14 +37,25 @@ def _handlers(obj: ListObject) -> list[BaseRoute]:
             raise resource_missing(f'No object with id "{call.path["id"]}" exists.')
         return entry
 
+    def _render(
+        call: Call, company_key: int, entries: list[ListEntry], options: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        # Accounts show balances computed from posted journal lines; other lists keep none.
+        balances = (
+            journal_entries.account_balances(call.uow, company_key, entries)
+            if obj.kind is ListKind.ACCOUNT
+            else {}
+        )
+        return [render_list_object(obj, e, options=options, balance=balances.get(e.key)) for e in entries]
+
     def create(call: Call) -> dict[str, Any]:
         company = call.company()
         draft = parse_list_object(obj, call.json())
-        return render_list_object(obj, lists.create_list_entry(call.uow, company.key, draft))
+        return _render(call, company.key, [lists.create_list_entry(call.uow, company.key, draft)])[0]
 
     def retrieve(call: Call) -> dict[str, Any]:
         company = call.company()
-        return render_list_object(obj, _existing(call, company.key))
+        return _render(call, company.key, [_existing(call, company.key)])[0]
 
     def update(call: Call) -> dict[str, Any]:
         company = call.company()
@@ -52,14 +64,14 @@ def _handlers(obj: ListObject) -> list[BaseRoute]:
         entry = lists.update_list_entry(
             call.uow, company.key, obj.kind, key, revision, changes, extra=extra, links=links
         )
-        return render_list_object(obj, entry)
+        return _render(call, company.key, [entry])[0]
 
     def list_(call: Call) -> dict[str, Any]:
         company = call.company()
         query = parse_list_query(obj, call.query)
         options = validate_query(f"{obj.operations}.list", call.query)
         page = lists.list_list_entries(call.uow, company.key, query)
-        data = [render_list_object(obj, e, options=options) for e in page.items]
+        data = _render(call, company.key, page.items, options)
         if obj.is_paged:
             return cursor_page(base, data, page.remaining, page.last)
         return plain_list(base, data)

@@ -6,6 +6,8 @@ fields, account type, wage rate). Every other request field is kept as the entry
 attributes and comes back unchanged. ``...Id`` fields are references: to our lists they become
 ledger links, rendered back as ``{id, fullName}``; to lists timeledger does not keep (terms, sales
 tax codes, ...) they name nothing, and are refused as QuickBooks refuses an unknown reference.
+``currencyId`` names one of the company's currencies, a ledger field of its own. Accounts also
+show their ``balance`` and ``totalBalance``, which the caller computes and passes in.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from timeledger.dialects.conductor.schema import RESPONSES
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
 from timeledger.dialects.conductor.wire import parse_decimal, parse_limit, parse_query_time, render_timestamp
 from timeledger.ledger.errors import UnknownReferenceError
+from timeledger.ledger.journal import AccountBalance
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, NameFilter
 from timeledger.ledger.records import ListEntry, Ref
@@ -74,6 +77,14 @@ _LEDGER_FIELDS = {
     "accountType": "account_type",
     "externalId": "external_id",
 }
+
+# An account's (or customer's, vendor's) ``openingBalance`` and ``openingBalanceDate`` are kept as
+# Conductor attributes (no response field shows them) and post no journal entry, so they are not
+# part of ``balance`` or ``totalBalance``. QuickBooks would post them against Opening Balance
+# Equity; a caller who wants that in the balances records it as a journal entry.
+
+# References the ledger keeps as fields of its own, not as links.
+_OWN_REFERENCES = ("parentId", "currencyId")
 
 # Reference fields that point into lists we keep: the list each must name.
 _REFERENCE_KINDS = {
@@ -153,7 +164,9 @@ def parse_list_object(obj: ListObject, body: object) -> ListDraft:
     fields = validate_body(f"{obj.operations}.create", body)
     _check_create(obj, fields)
     ledger = {_LEDGER_FIELDS[k]: v for k, v in fields.items() if k in _LEDGER_FIELDS}
-    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k != "parentId"}
+    if "currencyId" in fields:
+        ledger["currency_key"] = parse_list_id(fields["currencyId"], "currencyId")
+    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in _OWN_REFERENCES}
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
     rate = None
@@ -178,7 +191,9 @@ def parse_list_object_update(
     changes: dict[str, Any] = {_LEDGER_FIELDS[k]: v for k, v in fields.items() if k in _LEDGER_FIELDS}
     if "parentId" in fields:
         changes["parent_key"] = parse_list_id(fields["parentId"], "parentId")
-    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k != "parentId"}
+    if "currencyId" in fields:
+        changes["currency_key"] = parse_list_id(fields["currencyId"], "currencyId")
+    rest = {k: v for k, v in fields.items() if k not in _LEDGER_FIELDS and k not in _OWN_REFERENCES}
     links: dict[str, tuple[ListKind, int | None]] = {}
     extra = _response_forms(_split_references(rest, "", links))
     return revision, changes, ({API: extra} if extra else {}), links
@@ -210,8 +225,6 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
     link_keys = []
     if "classIds" in fields:
         link_keys.append(("class", tuple(parse_list_id(i, "classIds") for i in fields["classIds"])))
-    if "currencyIds" in fields:
-        raise invalid_request('"currencyIds" is not supported yet: timeledger keeps no currencies.')
     return ListQuery(
         obj.kind,
         names=NameFilter(
@@ -230,6 +243,7 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
         else None,
         account_type=fields.get("accountType"),
         link_keys=tuple(link_keys),
+        currency_keys=tuple(parse_list_id(i, "currencyIds") for i in fields.get("currencyIds", ())),
         limit=limit,
         after=decode_cursor(fields["cursor"]) if obj.is_paged and "cursor" in fields else None,
     )
@@ -256,7 +270,11 @@ def _place(target: dict[str, Any], path: str, ref: Ref) -> None:
 
 
 def render_list_object(
-    obj: ListObject, entry: ListEntry, *, options: Mapping[str, Any] | None = None
+    obj: ListObject,
+    entry: ListEntry,
+    *,
+    options: Mapping[str, Any] | None = None,
+    balance: AccountBalance | None = None,
 ) -> dict:
     shape = RESPONSES[obj.object_type]
     values: dict[str, Any] = _deep_copy(entry.extra.get(API, {}))
@@ -274,6 +292,10 @@ def render_list_object(
         values.update(fullName=entry.full_name, sublevel=entry.sublevel, parent=render_ref(entry.parent))
     if obj.kind is ListKind.WAGE_ITEM:
         values["rate"] = None if entry.rate is None else str(entry.rate)
+    if "currency" in shape:
+        values["currency"] = render_ref(entry.currency)
+    if balance is not None:
+        values.update(balance=f"{balance.balance:.2f}", totalBalance=f"{balance.total_balance:.2f}")
     for role, ref in sorted(entry.links.items()):
         _place(values, role, ref)
     if options and options.get("excludeAlternateShippingAddresses"):

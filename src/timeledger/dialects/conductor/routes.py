@@ -15,9 +15,11 @@ from starlette.routing import BaseRoute, Route
 from timeledger.auth.errors import AuthError
 from timeledger.auth.sessions import complete_auth_session, create_auth_session
 from timeledger.dialects.conductor import wire
+from timeledger.dialects.conductor.currency_routes import CURRENCY_ROUTES
 from timeledger.dialects.conductor.endpoints import Call, endpoint
 from timeledger.dialects.conductor.errors import resource_missing
 from timeledger.dialects.conductor.ids import parse_txn_id, render_txn_id
+from timeledger.dialects.conductor.journal_routes import JOURNAL_ROUTES
 from timeledger.dialects.conductor.list_routes import LIST_ROUTES
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
 from timeledger.dialects.conductor.validation import validate_body
@@ -177,5 +179,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{ACTIVITIES}/{{id}}", endpoint(update_time_tracking_activity), methods=["POST"]),
         Route(f"{ACTIVITIES}/{{id}}", endpoint(delete_time_tracking_activity), methods=["DELETE"]),
         *LIST_ROUTES,
+        *JOURNAL_ROUTES,
+        *CURRENCY_ROUTES,
         Route("/connect/qbd/{client_secret}", connect_page, methods=["GET", "POST"]),
     ]

@@ -7,7 +7,9 @@ import string
 
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import NotFoundError
+from timeledger.ledger.journal import HOME_CURRENCY_CODE, check_home_currency_code
 from timeledger.ledger.ports import UnitOfWork
+from timeledger.ledger.services.currencies import add_builtin_currencies
 from timeledger.ledger.tenancy import Company
 
 _ALPHABET = string.ascii_lowercase + string.digits
@@ -19,14 +21,24 @@ def public_token(prefix: str, length: int = 14) -> str:
 
 
 def create_company(
-    uow: UnitOfWork, organization_key: int, name: str, email: str, source_id: str, *, connected: bool = False
+    uow: UnitOfWork,
+    organization_key: int,
+    name: str,
+    email: str,
+    source_id: str,
+    *,
+    connected: bool = False,
+    home_currency_code: str = HOME_CURRENCY_CODE,
 ) -> Company:
-    """A new, empty set of books. ``connected`` skips the auth session a person would otherwise complete."""
+    """A new set of books holding only QuickBooks' built-in currencies, one of them its home currency.
+    ``connected`` skips the auth session a person would otherwise complete."""
+    home_currency_code = check_home_currency_code(home_currency_code)
     now = utc_now()
     with uow.write():
         company = uow.tenancy.add_company(
-            organization_key, public_token("end_usr_"), name, email, source_id, now
+            organization_key, public_token("end_usr_"), name, email, source_id, now, home_currency_code
         )
+        add_builtin_currencies(uow, company.key, now)
         if connected:
             company = uow.tenancy.connect(company, public_token("int_conn_"), now)
         uow.commit()

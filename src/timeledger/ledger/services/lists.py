@@ -57,6 +57,12 @@ def _check_links(uow: UnitOfWork, company_key: int, links: Mapping[str, tuple[Li
         resolve(uow, company_key, (kind,), key, role)
 
 
+def _check_currency(uow: UnitOfWork, company_key: int, key: int | None) -> None:
+    """A customer, vendor or account may be kept in any of the company's currencies."""
+    if key is not None and uow.currencies.get(company_key, key) is None:
+        raise UnknownReferenceError("The currency it names does not exist.", field="currency")
+
+
 # How many numbered variants of a name ``free_name`` tries before giving up.
 MAX_NAME_VARIANTS = 1000
 
@@ -82,6 +88,7 @@ def create_list_entry(
         check_parent(draft.kind, None, parent)
         check_external_id(draft.external_id)
         _check_links(uow, company_key, draft.links)
+        _check_currency(uow, company_key, draft.currency_key)
         for candidate in _name_variants(name) if number_duplicate_names else [name]:
             full_name, sublevel = full_name_under(parent, candidate)
             try:
@@ -157,6 +164,7 @@ def update_list_entry(
         name = check_name(name, kind)
         check_parent(kind, entry, parent)
         _check_links(uow, company_key, links or {})
+        _check_currency(uow, company_key, changes.get("currency_key"))
         write: dict[str, Any] = dict(changes)
         if restore:
             write["deleted_at"] = None
@@ -236,4 +244,9 @@ def list_list_entries(uow: UnitOfWork, company_key: int, query: ListQuery) -> Pa
                 {found_names[n.casefold()].key: found_names[n.casefold()] for n in query.full_names}.values()
             )
             return Page(items=items[: query.limit] if query.limit else items, remaining=0)
+        for currency_key in query.currency_keys:
+            if uow.currencies.get(company_key, currency_key) is None:
+                raise UnknownFilterValueError(
+                    "A currency in the filter does not exist.", field="currency_keys"
+                )
         return uow.lists.query(company_key, query)

@@ -14,7 +14,7 @@ from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, Page
 from timeledger.ledger.records import ListEntry, Ref
 from timeledger.ledger.values import ActiveStatus, ListKind
-from timeledger.store.tables import list_entries, list_links
+from timeledger.store.tables import currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
 _target = list_entries.alias("target")
@@ -23,9 +23,13 @@ _COLUMNS = [
     list_entries,
     _parent.c.full_name.label("parent_full_name"),
     _parent.c.created_at.label("parent_created_at"),
+    currencies.c.name.label("currency_name"),
+    currencies.c.created_at.label("currency_created_at"),
 ]
 _SELECT = select(*_COLUMNS).select_from(
-    list_entries.outerjoin(_parent, _parent.c.id == list_entries.c.parent_id)
+    list_entries.outerjoin(_parent, _parent.c.id == list_entries.c.parent_id).outerjoin(
+        currencies, currencies.c.id == list_entries.c.currency_id
+    )
 )
 
 _DIRECT = (
@@ -104,6 +108,9 @@ class SqlListRepository:
             extra=row["extra"] or {},
             links=dict(links),
             deleted_at=row["deleted_at"],
+            currency=Ref(row["currency_id"], row["currency_name"], row["currency_created_at"])
+            if row["currency_id"] is not None
+            else None,
             **{c: row[c] for c in _DIRECT},
         )
 
@@ -152,6 +159,7 @@ class SqlListRepository:
             "revision": 1,
             "created_at": now,
             "updated_at": now,
+            "currency_id": draft.currency_key,
             **{c: getattr(draft, c) for c in _DIRECT},
         }
         try:
@@ -184,6 +192,8 @@ class SqlListRepository:
         values: dict[str, Any] = {c: changes[c] for c in _DIRECT if c in changes}
         if "parent_key" in changes:
             values["parent_id"] = changes["parent_key"]
+        if "currency_key" in changes:
+            values["currency_id"] = changes["currency_key"]
         for c in ("name", "full_name", "sublevel", "extra", "deleted_at"):
             if c in changes:
                 values[c] = dict(changes[c]) if c == "extra" else changes[c]
@@ -290,6 +300,8 @@ class SqlListRepository:
             )
         for field, text in query.field_equals:
             conditions.append(func.lower(c[_TEXT_FIELDS[field]]) == text.casefold())
+        if query.currency_keys:
+            conditions.append(c.currency_id.in_(query.currency_keys))
         for role, targets in query.link_keys:
             conditions.append(
                 select(list_links.c.entry_id)

@@ -43,6 +43,7 @@ def _company(row: RowMapping) -> Company:
         source_id=row["source_id"],
         created_at=row["created_at"],
         connection=connection,
+        home_currency_code=row["home_currency_code"],
     )
 
 
@@ -86,7 +87,14 @@ class SqlTenancyRepository:
         return _organization(row) if row else None
 
     def add_company(
-        self, organization_key: int, public_id: str, name: str, email: str, source_id: str, now: datetime
+        self,
+        organization_key: int,
+        public_id: str,
+        name: str,
+        email: str,
+        source_id: str,
+        now: datetime,
+        home_currency_code: str = "USD",
     ) -> Company:
         key = self._conn.execute(
             insert(companies).values(
@@ -96,9 +104,19 @@ class SqlTenancyRepository:
                 email=email,
                 source_id=source_id,
                 created_at=now,
+                home_currency_code=home_currency_code,
             )
         ).inserted_primary_key[0]
-        return Company(key, organization_key, public_id, name, email, source_id, now)
+        return Company(
+            key,
+            organization_key,
+            public_id,
+            name,
+            email,
+            source_id,
+            now,
+            home_currency_code=home_currency_code,
+        )
 
     def company(self, organization_key: int, public_id: str) -> Company | None:
         row = (

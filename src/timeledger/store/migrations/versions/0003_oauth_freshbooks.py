@@ -13,7 +13,7 @@ from alembic import op
 import timeledger.store.types
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -138,10 +138,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_time_entries_running_person", table_name="time_entries")
-    with op.batch_alter_table("time_entries") as batch_op:
-        batch_op.drop_column("extra")
-    with op.batch_alter_table("list_entries") as batch_op:
-        batch_op.drop_column("deleted_at")
+    # Plain DROP COLUMN (SQLite 3.35+) rather than batch mode's copy-and-recreate, which would turn
+    # 0002's column-level foreign key on list_entries.currency_id into a table-level one that
+    # SQLite then refuses to drop when 0002 is undone.
+    op.drop_column("time_entries", "extra")
+    op.drop_column("list_entries", "deleted_at")
     op.drop_table("person_logins")
     op.drop_index(op.f("ix_oauth_tokens_code_id"), table_name="oauth_tokens")
     op.drop_table("oauth_tokens")
