@@ -8,7 +8,7 @@ from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, render_list_id
 from timeledger.dialects.conductor.text_filters import parse_text_filter
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import parse_query_time, render_timestamp
+from timeledger.dialects.conductor.wire import parse_updated_range, render_timestamp
 from timeledger.ledger.journal import Currency, CurrencyDraft, CurrencyFormat
 from timeledger.ledger.queries import CurrencyQuery
 from timeledger.ledger.values import ActiveStatus
@@ -64,12 +64,7 @@ def parse_currency_query(params: list[tuple[str, str]]) -> CurrencyQuery:
     return CurrencyQuery(
         name=parse_text_filter(fields, "name"),
         status=ActiveStatus(fields.get("status", "active")),
-        updated_after=parse_query_time(fields["updatedAfter"], "updatedAfter", end_of_day=False)
-        if "updatedAfter" in fields
-        else None,
-        updated_before=parse_query_time(fields["updatedBefore"], "updatedBefore", end_of_day=True)
-        if "updatedBefore" in fields
-        else None,
+        **parse_updated_range(fields),
         limit=limit,
     )
 

@@ -18,7 +18,7 @@ from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id, rende
 from timeledger.dialects.conductor.paging import decode_cursor
 from timeledger.dialects.conductor.text_filters import parse_text_filter
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import parse_date, parse_limit, parse_query_time, render_timestamp
+from timeledger.dialects.conductor.wire import parse_date, parse_limit, parse_updated_range, render_timestamp
 from timeledger.ledger.errors import UnknownReferenceError
 from timeledger.ledger.journal import (
     JournalEntry,
@@ -186,12 +186,7 @@ def parse_journal_entry_query(params: list[tuple[str, str]]) -> JournalEntryQuer
         currency_keys=keys_of("currencyIds"),
         date_from=day("transactionDateFrom"),
         date_to=day("transactionDateTo"),
-        updated_after=parse_query_time(fields["updatedAfter"], "updatedAfter", end_of_day=False)
-        if "updatedAfter" in fields
-        else None,
-        updated_before=parse_query_time(fields["updatedBefore"], "updatedBefore", end_of_day=True)
-        if "updatedBefore" in fields
-        else None,
+        **parse_updated_range(fields),
         include_lines=include_lines,
         limit=limit,
         after=decode_cursor(fields["cursor"])[1] if "cursor" in fields else None,

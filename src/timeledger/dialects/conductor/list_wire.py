@@ -22,7 +22,12 @@ from timeledger.dialects.conductor.ids import parse_list_id, render_list_id, ren
 from timeledger.dialects.conductor.paging import decode_cursor
 from timeledger.dialects.conductor.schema import RESPONSES
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import parse_decimal, parse_limit, parse_query_time, render_timestamp
+from timeledger.dialects.conductor.wire import (
+    parse_decimal,
+    parse_limit,
+    parse_updated_range,
+    render_timestamp,
+)
 from timeledger.ledger.errors import UnknownReferenceError
 from timeledger.ledger.journal import AccountBalance
 from timeledger.ledger.lists import ListDraft
@@ -235,12 +240,7 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
             to=fields.get("nameTo"),
         ),
         status=ActiveStatus(fields.get("status", "active")),
-        updated_after=parse_query_time(fields["updatedAfter"], "updatedAfter", end_of_day=False)
-        if "updatedAfter" in fields
-        else None,
-        updated_before=parse_query_time(fields["updatedBefore"], "updatedBefore", end_of_day=True)
-        if "updatedBefore" in fields
-        else None,
+        **parse_updated_range(fields),
         account_type=fields.get("accountType"),
         link_keys=tuple(link_keys),
         currency_keys=tuple(parse_list_id(i, "currencyIds") for i in fields.get("currencyIds", ())),

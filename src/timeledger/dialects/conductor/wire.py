@@ -101,6 +101,18 @@ def parse_query_time(text: str, field: str, *, end_of_day: bool) -> datetime:
     return moment
 
 
+def parse_updated_range(fields: dict[str, Any]) -> dict[str, datetime | None]:
+    """``updatedAfter``/``updatedBefore`` as the ``updated_after``/``updated_before`` of a ledger query."""
+    return {
+        "updated_after": parse_query_time(fields["updatedAfter"], "updatedAfter", end_of_day=False)
+        if "updatedAfter" in fields
+        else None,
+        "updated_before": parse_query_time(fields["updatedBefore"], "updatedBefore", end_of_day=True)
+        if "updatedBefore" in fields
+        else None,
+    }
+
+
 def parse_limit(params: dict[str, Any]) -> int:
     limit = params.get("limit", MAX_PAGE)
     if not 1 <= limit <= MAX_PAGE:
@@ -165,12 +177,7 @@ def parse_time_tracking_activity_query(params: list[tuple[str, str]]) -> TimeEnt
         work_date_to=parse_date(fields["transactionDateTo"], "transactionDateTo")
         if "transactionDateTo" in fields
         else None,
-        updated_after=parse_query_time(fields["updatedAfter"], "updatedAfter", end_of_day=False)
-        if "updatedAfter" in fields
-        else None,
-        updated_before=parse_query_time(fields["updatedBefore"], "updatedBefore", end_of_day=True)
-        if "updatedBefore" in fields
-        else None,
+        **parse_updated_range(fields),
         limit=limit,
         after=after,
     )

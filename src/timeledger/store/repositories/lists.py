@@ -14,6 +14,7 @@ from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, Page
 from timeledger.ledger.records import ListEntry, Ref
 from timeledger.ledger.values import ActiveStatus, ListKind
+from timeledger.store import like
 from timeledger.store.tables import currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
@@ -57,10 +58,6 @@ _TEXT_FIELDS = {
     "phone": "phone",
     "note": "note",
 }
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlListRepository:
@@ -246,7 +243,7 @@ class SqlListRepository:
             select(c.id, c.full_name).where(
                 c.company_id == company_key,
                 c.kind == kind.value,
-                c.full_name_key.like(_like_escape(prefix.casefold()) + "%", escape="\\"),
+                c.full_name_key.like(like.starts_with(prefix.casefold()), escape=like.ESCAPE),
             )
         ).all()
         for key, full_name in rows:
@@ -268,13 +265,13 @@ class SqlListRepository:
         conditions = [c.company_id == company_key, c.kind == query.kind.value]
         names = query.names
         if names.contains is not None:
-            conditions.append(
-                c.name_key.like("%" + _like_escape(names.contains.casefold()) + "%", escape="\\")
-            )
+            conditions.append(c.name_key.like(like.contains(names.contains.casefold()), escape=like.ESCAPE))
         if names.starts_with is not None:
-            conditions.append(c.name_key.like(_like_escape(names.starts_with.casefold()) + "%", escape="\\"))
+            conditions.append(
+                c.name_key.like(like.starts_with(names.starts_with.casefold()), escape=like.ESCAPE)
+            )
         if names.ends_with is not None:
-            conditions.append(c.name_key.like("%" + _like_escape(names.ends_with.casefold()), escape="\\"))
+            conditions.append(c.name_key.like(like.ends_with(names.ends_with.casefold()), escape=like.ESCAPE))
         if names.from_ is not None:
             conditions.append(c.full_name_key >= names.from_.casefold())
         if names.to is not None:
@@ -294,9 +291,9 @@ class SqlListRepository:
         if query.deleted is not None:
             conditions.append(c.deleted_at.is_not(None) if query.deleted else c.deleted_at.is_(None))
         for fields, text in query.field_contains:
-            pattern = "%" + _like_escape(text.casefold()) + "%"
+            pattern = like.contains(text.casefold())
             conditions.append(
-                or_(*(func.lower(c[_TEXT_FIELDS[f]]).like(pattern, escape="\\") for f in fields))
+                or_(*(func.lower(c[_TEXT_FIELDS[f]]).like(pattern, escape=like.ESCAPE) for f in fields))
             )
         for field, text in query.field_equals:
             conditions.append(func.lower(c[_TEXT_FIELDS[field]]) == text.casefold())
