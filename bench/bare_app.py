@@ -1,0 +1,108 @@
+"""The floor for ``bench/run.py``: a raw ASGI callable with no framework, auth, database or rendering.
+
+It answers each request with bytes captured from timeledger for the same method, path, query and
+end user, under the uvicorn settings ``timeledger serve`` uses, so timeledger's req/s divided by this
+app's is the share of the server's time left after our own framework, auth, SQL and JSON work.
+
+    python bench/bare_app.py --port 8001 --responses responses.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+END_USER_HEADER = b"conductor-end-user-id"
+NOT_FOUND = b'{"error":"no captured response for this request"}'
+
+# What identifies a captured response: method, path, raw query string, end-user header.
+RouteKey = tuple[str, str, bytes, bytes]
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One response as timeledger sent it; the request-id header keeps the response the same size."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def load_responses(path: Path) -> dict[RouteKey, Captured]:
+    """Read the file ``run.py`` writes: a JSON list of requests and the response each got."""
+    responses: dict[RouteKey, Captured] = {}
+    for item in json.loads(path.read_text()):
+        body = base64.b64decode(item["body"])
+        key = (item["method"], item["path"], item["query"].encode(), item["end_user"].encode())
+        headers = [
+            (b"content-type", item["content_type"].encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"conductor-request-id", b"req_0000000000000000"),
+        ]
+        responses[key] = Captured(item["status"], headers, body)
+    return responses
+
+
+class BareApp:
+    """Looks the request up in a dict and sends the captured bytes; nothing else."""
+
+    def __init__(self, responses: dict[RouteKey, Captured]) -> None:
+        self._responses = responses
+        self._missing = Captured(
+            404,
+            [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(NOT_FOUND))],
+            NOT_FOUND,
+        )
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        # Drain the body as any real app must before answering a POST on a kept-alive connection.
+        message = await receive()
+        while message.get("more_body", False):
+            message = await receive()
+        end_user = next((v for k, v in scope["headers"] if k == END_USER_HEADER), b"")
+        key = (scope["method"], scope["path"], scope["query_string"], end_user)
+        captured = self._responses.get(key, self._missing)
+        await send({"type": "http.response.start", "status": captured.status, "headers": captured.headers})
+        await send({"type": "http.response.body", "body": captured.body})
+
+    @staticmethod
+    async def _lifespan(receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--responses", type=Path, required=True, help="JSON written by bench/run.py")
+    args = parser.parse_args()
+    # The same settings as `timeledger serve --workers 1` (src/timeledger/cli.py).
+    uvicorn.run(
+        BareApp(load_responses(args.responses)),
+        host=args.host,
+        port=args.port,
+        workers=1,
+        http="httptools",
+        loop="uvloop",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+if __name__ == "__main__":
+    main()
