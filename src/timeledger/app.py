@@ -46,6 +46,7 @@ def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.engine = engine
     app.state.unit_of_work = partial(SqlUnitOfWork, engine)
+    app.state.inline_store_calls = engine.dialect.name == "sqlite"  # see dialects/blocking.py
     return app
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from html import escape
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -24,6 +23,7 @@ from timeledger.auth.oauth import (
     deny_authorization,
     validate_authorization,
 )
+from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.form_bodies import read_params
 from timeledger.dialects.json_bodies import BodyError
 
@@ -65,16 +65,18 @@ async def authorize(request: Request) -> Response:
     uow = request.app.state.unit_of_work()
     uri = str(request.url)
     try:
-        consent = await run_in_threadpool(validate_authorization, uow, uri)
+        consent = await run_blocking(request, validate_authorization, uow, uri)
         if request.method == "GET":
             return _page(consent)
         form = await read_params(request)
         if form.get("decision") == "deny":
-            return RedirectResponse(await run_in_threadpool(deny_authorization, uow, uri), status_code=302)
+            return RedirectResponse(
+                await run_blocking(request, deny_authorization, uow, uri), status_code=302
+            )
         email = form.get("email", "")
         try:
-            location = await run_in_threadpool(
-                approve_authorization, uow, uri, email, form.get("password", "")
+            location = await run_blocking(
+                request, approve_authorization, uow, uri, email, form.get("password", "")
             )
         except AuthError as error:
             if error.code != "invalid_login":

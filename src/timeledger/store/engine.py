@@ -30,7 +30,8 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if not is_sqlite(url):
-        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # As many connections as the worker threads that may hold one (anyio's default limit, 40).
+        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
     engine = create_engine(
         url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     )

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import authenticate_company, authenticate_organization, bearer_secret
+from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.conductor.errors import ConductorError, from_auth, from_ledger, invalid_request
 from timeledger.dialects.json_bodies import BodyError, parse_json
 from timeledger.ledger.errors import LedgerError
@@ -86,7 +86,7 @@ def endpoint(handler: Callable[[Call], Any]) -> Callable[[Request], Any]:
         body = await request.body() if request.method == "POST" else b""
         call = Call(request, body, request.app.state.unit_of_work())
         try:
-            payload = await run_in_threadpool(handler, call)
+            payload = await run_blocking(request, handler, call)
         except ConductorError as error:
             return error_response(error, request_id)
         except LedgerError as error:

@@ -7,13 +7,13 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from timeledger.auth.errors import AuthError
 from timeledger.auth.sessions import complete_auth_session, create_auth_session
+from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.conductor import wire
 from timeledger.dialects.conductor.currency_routes import CURRENCY_ROUTES
 from timeledger.dialects.conductor.endpoints import Call, endpoint
@@ -155,7 +155,7 @@ async def connect_page(request: Request) -> Response:
         message = "Press Connect to finish setting up this company's QuickBooks Desktop connection."
         return HTMLResponse(_CONNECT_PAGE.format(message=escape(message)))
     try:
-        session, company = await run_in_threadpool(complete_auth_session, uow, secret)
+        session, company = await run_blocking(request, complete_auth_session, uow, secret)
     except (LedgerError, AuthError) as error:
         return HTMLResponse(f"<!doctype html><p>{escape(error.message)}</p>", status_code=404)
     if session.redirect_url:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from timeledger.auth.errors import AuthError
 from timeledger.auth.oauth import OAuthCaller, authenticate_bearer
+from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.freshbooks.errors import (
     Family,
     FreshBooksError,
@@ -108,7 +108,7 @@ def endpoint(
         async def run(request: Request) -> Response:
             body = await request.body() if request.method in ("POST", "PUT") else b""
             try:
-                payload = await run_in_threadpool(run_sync, request, body)
+                payload = await run_blocking(request, run_sync, request, body)
             except FreshBooksError as error:
                 return error_response(error, family)
             except LedgerError as error:

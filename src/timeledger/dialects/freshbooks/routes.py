@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -19,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from timeledger.auth import scopes
 from timeledger.auth.logins import login_of
 from timeledger.auth.oauth import company_of, issue_token, revoke_token
+from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.form_bodies import read_params
 from timeledger.dialects.freshbooks import wire
 from timeledger.dialects.freshbooks.endpoints import NO_CONTENT, Call, endpoint, error_response, json_response
@@ -384,8 +384,8 @@ async def _oauth_call(request: Request, action: Any) -> Response:
     """The token and revocation endpoints answer in the auth family's shape, never with HTML or 500s."""
     try:
         params = await read_params(request)
-        response = await run_in_threadpool(
-            action, request.app.state.unit_of_work(), params, request.headers.get("authorization")
+        response = await run_blocking(
+            request, action, request.app.state.unit_of_work(), params, request.headers.get("authorization")
         )
     except BodyError as error:
         return error_response(FreshBooksError(400, str(error), None, None, "invalid_request"), AUTH)
