@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
@@ -47,6 +47,20 @@ _DIRECT = (
     "external_id",
 )
 
+# Built once: building and hashing a statement per call costs more than running it on SQLite.
+_BY_KEY = (
+    list_entries.c.company_id == bindparam("company_id"),
+    list_entries.c.id == bindparam("id"),
+    list_entries.c.kind.in_(bindparam("kinds", expanding=True)),
+)
+_GET_ANY = _SELECT.where(*_BY_KEY)
+_GET_LIVE = _SELECT.where(*_BY_KEY, list_entries.c.deleted_at.is_(None))
+_LINKS = (
+    select(list_links.c.entry_id, list_links.c.role, _target.c.id, _target.c.full_name, _target.c.created_at)
+    .join(_target, _target.c.id == list_links.c.target_id)
+    .where(list_links.c.entry_id.in_(bindparam("keys", expanding=True)))
+)
+
 
 # Ledger text fields a list query may match on, and their columns.
 _TEXT_FIELDS = {
@@ -69,17 +83,7 @@ class SqlListRepository:
             return []
         links: dict[int, dict[str, Ref]] = {}
         keys = [r["id"] for r in rows]
-        link_rows = self._conn.execute(
-            select(
-                list_links.c.entry_id,
-                list_links.c.role,
-                _target.c.id,
-                _target.c.full_name,
-                _target.c.created_at,
-            )
-            .join(_target, _target.c.id == list_links.c.target_id)
-            .where(list_links.c.entry_id.in_(keys))
-        ).all()
+        link_rows = self._conn.execute(_LINKS, {"keys": keys}).all()
         for entry_id, role, key, full_name, created_at in link_rows:
             links.setdefault(entry_id, {})[role] = Ref(key, full_name, created_at)
         return [self._record(r, links.get(r["id"], {})) for r in rows]
@@ -114,14 +118,9 @@ class SqlListRepository:
     def get(
         self, company_key: int, kinds: Iterable[ListKind], key: int, *, include_deleted: bool = False
     ) -> ListEntry | None:
-        conditions = [
-            list_entries.c.company_id == company_key,
-            list_entries.c.id == key,
-            list_entries.c.kind.in_([k.value for k in kinds]),
-        ]
-        if not include_deleted:
-            conditions.append(list_entries.c.deleted_at.is_(None))
-        rows = self._conn.execute(_SELECT.where(*conditions)).mappings().all()
+        statement = _GET_ANY if include_deleted else _GET_LIVE
+        params = {"company_id": company_key, "id": key, "kinds": [k.value for k in kinds]}
+        rows = self._conn.execute(statement, params).mappings().all()
         records = self._records(rows)
         return records[0] if records else None
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from timeledger.ledger.errors import RuleError, StaleRevisionError
@@ -39,6 +39,16 @@ def _joined_select() -> Any:
 
 
 _SELECT = _joined_select()
+# Built once: building and hashing a statement per call costs more than running it on SQLite.
+_BY_KEY = (
+    time_entries.c.company_id == bindparam("company_id"),
+    time_entries.c.id == bindparam("id"),
+    time_entries.c.deleted_at.is_(None),
+)
+_GET_ANY = _SELECT.where(*_BY_KEY)
+_GET_STOPPED = _SELECT.where(*_BY_KEY, time_entries.c.duration_seconds.is_not(None))
+_NEW_TRANSACTION = insert(transactions)
+_NEW_TIME_ENTRY = insert(time_entries)
 
 
 def _record(row: RowMapping) -> TimeEntry:
@@ -143,36 +153,30 @@ class SqlTimeEntryRepository:
         self._conn = conn
 
     def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None:
-        t = time_entries.c
-        conditions = [t.company_id == company_key, t.id == key, t.deleted_at.is_(None)]
-        if not include_running:
-            conditions.append(t.duration_seconds.is_not(None))
-        row = self._conn.execute(_SELECT.where(*conditions)).mappings().first()
+        statement = _GET_ANY if include_running else _GET_STOPPED
+        row = self._conn.execute(statement, {"company_id": company_key, "id": key}).mappings().first()
         return _record(row) if row else None
 
     def add(
         self, company_key: int, draft: TimeEntryDraft, billing_status: BillingStatus, now: datetime
     ) -> TimeEntry:
         key = self._conn.execute(
-            insert(transactions).values(company_id=company_key, kind="time_entry", created_at=now)
+            _NEW_TRANSACTION, {"company_id": company_key, "kind": "time_entry", "created_at": now}
         ).inserted_primary_key[0]
         fields = {name: getattr(draft, name) for name in _FIELD_COLUMNS}
         fields["billing_status"] = billing_status
         fields["extra"] = dict(draft.extra)
-        try:
-            with self._conn.begin_nested():
-                self._conn.execute(
-                    insert(time_entries).values(
-                        id=key,
-                        company_id=company_key,
-                        revision=1,
-                        created_at=now,
-                        updated_at=now,
-                        **_values(fields),
-                    )
-                )
-        except IntegrityError:
-            raise _running_timer_taken() from None
+        row = {"id": key, "company_id": company_key, "revision": 1, "created_at": now, "updated_at": now}
+        row.update(_values(fields))
+        if draft.duration_seconds is not None:
+            # Only a running timer can break a constraint here (one per person): no savepoint needed.
+            self._conn.execute(_NEW_TIME_ENTRY, row)
+        else:
+            try:
+                with self._conn.begin_nested():
+                    self._conn.execute(_NEW_TIME_ENTRY, row)
+            except IntegrityError:
+                raise _running_timer_taken() from None
         entry = self.get(company_key, key, include_running=True)
         assert entry is not None
         return entry
