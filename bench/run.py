@@ -274,12 +274,12 @@ def seed_in_bulk(database_url: str, template_id: str, end_user: str, employee_id
     (so any column the API fills is filled the same way) with only what differs between API-created
     activities changed: key, company, person, work date, duration, and timestamps that increase
     with the key, between the company's creation and now. Returns seconds taken."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, insert, select, update
 
     from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id
     from timeledger.ledger.clock import utc_now
     from timeledger.store.engine import make_engine
-    from timeledger.store.tables import companies, time_entries, transactions
+    from timeledger.store.tables import companies, time_entries, time_entry_counts, transactions
 
     started = time.perf_counter()
     engine = make_engine(database_url)
@@ -312,6 +312,12 @@ def seed_in_bulk(database_url: str, template_id: str, end_user: str, employee_id
                     )
                 conn.execute(insert(transactions), txn_rows)
                 conn.execute(insert(time_entries), entry_rows)
+                # The live count the API keeps in the same transaction as each create.
+                conn.execute(
+                    update(time_entry_counts)
+                    .where(time_entry_counts.c.company_id == company.id)
+                    .values(logged=time_entry_counts.c.logged + count)
+                )
     finally:
         engine.dispose()
     return time.perf_counter() - started

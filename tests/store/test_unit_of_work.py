@@ -17,7 +17,12 @@ from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import TimeEntryQuery
 from timeledger.ledger.services.companies import create_company
 from timeledger.ledger.services.lists import create_list_entry, update_list_entry
-from timeledger.ledger.services.time_entries import create_time_entry, list_time_entries
+from timeledger.ledger.services.time_entries import (
+    create_time_entry,
+    delete_time_entry,
+    list_time_entries,
+    update_time_entry,
+)
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import ListKind
 from timeledger.store.engine import make_engine
@@ -86,3 +91,34 @@ def test_keyset_pages_neither_skip_nor_repeat_while_rows_are_added(
         page = list_time_entries(uow, company_key, TimeEntryQuery(limit=3, after=page.last[1]))
         seen += [e.key for e in page.items]
     assert seen == [*first_keys, late]
+
+
+def test_an_unfiltered_first_page_knows_what_remains_without_counting(
+    uow: SqlUnitOfWork, company_key: int
+) -> None:
+    """The live count follows creates, deletes and stopped timers, and agrees with a real count."""
+    person = create_list_entry(uow, company_key, ListDraft(ListKind.EMPLOYEE, first_name="Lee"))
+    logged = [
+        create_time_entry(
+            uow,
+            company_key,
+            TimeEntryDraft(person_key=person.key, work_date=date(2026, 2, d), duration_seconds=60),
+        )
+        for d in range(1, 7)
+    ]
+    timer = create_time_entry(
+        uow,
+        company_key,
+        TimeEntryDraft(
+            person_key=person.key, work_date=date(2026, 2, 9), duration_seconds=None, started_at=utc_now()
+        ),
+    )
+    delete_time_entry(uow, company_key, logged[0].key)
+    assert list_time_entries(uow, company_key, TimeEntryQuery(limit=2)).remaining == 3  # 5 logged - 2 shown
+    update_time_entry(
+        uow, company_key, timer.key, None, {"duration_seconds": 600}, include_running=True, stop_timer=True
+    )
+    page = list_time_entries(uow, company_key, TimeEntryQuery(limit=2))
+    assert page.remaining == 4
+    counted = list_time_entries(uow, company_key, TimeEntryQuery(limit=2, work_date_from=date(2026, 1, 1)))
+    assert counted.remaining == page.remaining

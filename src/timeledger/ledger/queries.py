@@ -65,6 +65,9 @@ class TimeEntryQuery:
     include_running: bool = False
     limit: int = 150
     after: int | None = None
+    # How many matched after ``after`` when the previous page was read (carried in the cursor), so a
+    # later page need not count again.
+    remaining_after: int | None = None
     # Below: what APIs other than QuickBooks Desktop ask. ``customer_trees`` match a customer or any
     # job below it; ``started_from``/``started_to`` test the start instant, or midnight (UTC) of the
     # work date for entries that have none; ``is_running`` narrows to running timers or stopped entries.

@@ -327,3 +327,16 @@ person_logins = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("organization_id", "email_key", name="uq_person_logins_email"),
 )
+
+
+# --- live counts (migration 0004) -------------------------------------------------------------------
+
+# How many logged (stopped, not deleted) time entries each company has, kept in the same transaction
+# as every write that changes it, so the first page of an unfiltered list knows what remains after it
+# without counting a hundred thousand rows.
+time_entry_counts = Table(
+    "time_entry_counts",
+    metadata,
+    Column("company_id", Key, ForeignKey("companies.id"), primary_key=True, autoincrement=False),
+    Column("logged", BigInteger, nullable=False),
+)

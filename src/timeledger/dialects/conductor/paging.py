@@ -11,21 +11,40 @@ import orjson
 from timeledger.dialects.conductor.errors import invalid_request
 
 
-def encode_cursor(position: tuple[str, int]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(list(position))).decode().rstrip("=")
+def encode_cursor(position: tuple[str, int], remaining: int | None = None) -> str:
+    """The last row's sort value and key, and how many rows followed it then (saves a recount)."""
+    value = [*position] if remaining is None else [*position, remaining]
+    return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[str, int]:
+def _decode(cursor: str) -> tuple[str, int, int | None]:
     try:
         value = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        sort_value, key = value
-        if not isinstance(sort_value, str) or not isinstance(key, int):
+        sort_value, key, *rest = value
+        remaining = rest[0] if rest else None
+        if (
+            not isinstance(sort_value, str)
+            or not isinstance(key, int)
+            or len(rest) > 1
+            or not isinstance(remaining, int | None)
+        ):
             raise ValueError(cursor)
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
         raise invalid_request(
             f'The cursor "{cursor}" is invalid or expired; start again without a cursor.'
         ) from None
+    return sort_value, key, remaining
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """Where the previous page ended: its last row's sort value and key."""
+    sort_value, key, _ = _decode(cursor)
     return sort_value, key
+
+
+def cursor_remaining(cursor: str) -> int | None:
+    """How many rows followed the previous page when it was read, if the cursor says."""
+    return _decode(cursor)[2]
 
 
 def cursor_page(
@@ -36,7 +55,7 @@ def cursor_page(
         "objectType": "list",
         "url": url,
         "data": data,
-        "nextCursor": encode_cursor(last) if last is not None else None,
+        "nextCursor": encode_cursor(last, remaining) if last is not None else None,
         "remainingCount": remaining,
         "hasMore": last is not None,
     }

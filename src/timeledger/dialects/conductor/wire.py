@@ -14,7 +14,7 @@ from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id, render_ref, render_txn_id
-from timeledger.dialects.conductor.paging import decode_cursor
+from timeledger.dialects.conductor.paging import cursor_remaining, decode_cursor
 from timeledger.dialects.conductor.validation import render, validate_body, validate_query
 from timeledger.ledger.queries import TimeEntryQuery
 from timeledger.ledger.records import TimeEntry
@@ -168,7 +168,7 @@ def parse_time_tracking_activity_query(params: list[tuple[str, str]]) -> TimeEnt
     limit = parse_limit(fields)
     if "ids" in fields:  # ids override every other filter (reference §3)
         return TimeEntryQuery(keys=tuple(parse_txn_id(i, "ids") for i in fields["ids"]), limit=limit)
-    after = decode_cursor(fields["cursor"])[1] if "cursor" in fields else None
+    cursor = fields.get("cursor")
     return TimeEntryQuery(
         person_keys=tuple(parse_list_id(i, "entityIds") for i in fields.get("entityIds", ())),
         work_date_from=parse_date(fields["transactionDateFrom"], "transactionDateFrom")
@@ -179,7 +179,8 @@ def parse_time_tracking_activity_query(params: list[tuple[str, str]]) -> TimeEnt
         else None,
         **parse_updated_range(fields),
         limit=limit,
-        after=after,
+        after=decode_cursor(cursor)[1] if cursor else None,
+        remaining_after=cursor_remaining(cursor) if cursor else None,
     )
 
 

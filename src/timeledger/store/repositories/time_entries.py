@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from timeledger.ledger.errors import RuleError, StaleRevisionError
@@ -14,7 +17,7 @@ from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import BillingStatus, ListKind
-from timeledger.store.tables import list_entries, time_entries, transactions
+from timeledger.store.tables import list_entries, time_entries, time_entry_counts, transactions
 
 # The reference columns of a time entry and the attribute each becomes on the record.
 _REFS = {
@@ -148,9 +151,36 @@ def _values(fields: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _is_logged(entry: TimeEntry | None) -> bool:
+    """What ``time_entry_counts`` counts: stopped, not deleted."""
+    return entry is not None and entry.duration_seconds is not None and entry.deleted_at is None
+
+
+WHOLE_COMPANY = TimeEntryQuery()
+
+
 class SqlTimeEntryRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+
+    def _count_change(self, company_key: int, before: TimeEntry | None, after: TimeEntry | None) -> None:
+        delta = int(_is_logged(after)) - int(_is_logged(before))
+        if delta == 0:
+            return
+        upsert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
+        statement = upsert(time_entry_counts).values(company_id=company_key, logged=delta)
+        self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[time_entry_counts.c.company_id],
+                set_={"logged": time_entry_counts.c.logged + delta},
+            )
+        )
+
+    def _logged_count(self, company_key: int) -> int:
+        count = self._conn.execute(
+            select(time_entry_counts.c.logged).where(time_entry_counts.c.company_id == company_key)
+        ).scalar()
+        return int(count or 0)
 
     def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None:
         statement = _GET_ANY if include_running else _GET_STOPPED
@@ -179,6 +209,7 @@ class SqlTimeEntryRepository:
                 raise _running_timer_taken() from None
         entry = self.get(company_key, key, include_running=True)
         assert entry is not None
+        self._count_change(company_key, None, entry)
         return entry
 
     def update(
@@ -207,15 +238,18 @@ class SqlTimeEntryRepository:
             )
         updated = self.get(entry.company_key, entry.key, include_running=True)
         assert updated is not None
+        self._count_change(entry.company_key, entry, updated)
         return updated
 
     def delete(self, entry: TimeEntry, now: datetime) -> None:
         t = time_entries.c
-        self._conn.execute(
+        result = self._conn.execute(
             update(time_entries)
-            .where(t.id == entry.key, t.company_id == entry.company_key)
+            .where(t.id == entry.key, t.company_id == entry.company_key, t.deleted_at.is_(None))
             .values(deleted_at=now, updated_at=now, revision=t.revision + 1)
         )
+        if result.rowcount == 1:  # a racing delete already took it off the count
+            self._count_change(entry.company_key, entry, None)
 
     def _conditions(self, company_key: int, query: TimeEntryQuery) -> list[Any]:
         t = time_entries.c
@@ -263,19 +297,37 @@ class SqlTimeEntryRepository:
             )
             return Page(items=[_record(r) for r in rows], remaining=0)
         position = [t.id > query.after] if query.after is not None else []
+        # One row more than the page: whether another page follows is then known without counting.
         rows = (
-            self._conn.execute(_SELECT.where(*conditions, *position).order_by(t.id).limit(query.limit))
+            self._conn.execute(_SELECT.where(*conditions, *position).order_by(t.id).limit(query.limit + 1))
             .mappings()
             .all()
         )
-        items = [_record(r) for r in rows]
-        remaining = 0
-        if len(items) == query.limit:
+        items = [_record(r) for r in rows[: query.limit]]
+        if len(rows) <= query.limit:
+            return Page(items=items, remaining=0)
+        return Page(
+            items=items,
+            remaining=self._remaining(company_key, query, conditions, items),
+            last=("", items[-1].key),
+        )
+
+    def _remaining(
+        self, company_key: int, query: TimeEntryQuery, conditions: list[Any], items: list[TimeEntry]
+    ) -> int:
+        """How many match after this page (at least one: the peeked row). From the previous page's
+        figure when the cursor carries it; from the company's live count for an unfiltered first page;
+        else counted."""
+        if query.remaining_after is not None:
+            remaining = query.remaining_after - len(items)
+        elif replace(query, limit=WHOLE_COMPANY.limit) == WHOLE_COMPANY:
+            remaining = self._logged_count(company_key) - len(items)
+        else:
+            t = time_entries.c
             remaining = self._conn.execute(
                 select(func.count()).select_from(time_entries).where(*conditions, t.id > items[-1].key)
             ).scalar_one()
-        last = ("", items[-1].key) if remaining else None
-        return Page(items=items, remaining=remaining, last=last)
+        return max(remaining, 1)
 
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals:
         """Count and sums over every match, in one aggregate read."""
