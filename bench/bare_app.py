@@ -4,7 +4,9 @@ It answers each request with bytes captured from timeledger for the same method,
 end user, under the uvicorn settings ``timeledger serve`` uses, so timeledger's req/s divided by this
 app's is the share of the server's time left after our own framework, auth, SQL and JSON work.
 
-    python bench/bare_app.py --port 8001 --responses responses.json
+    python bench/bare_app.py --port 8001 --responses responses.json [--starlette]
+
+With ``--starlette`` the same bytes come through one Starlette route: the framework's own floor.
 """
 
 from __future__ import annotations
@@ -85,15 +87,37 @@ class BareApp:
                 return
 
 
+def starlette_app(responses: dict[RouteKey, Captured]) -> Any:
+    """The same lookup behind one Starlette route: what the framework alone costs per request."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    bare = BareApp(responses)
+
+    async def answer(request: Request) -> Response:
+        await request.body()
+        end_user = request.headers.get("conductor-end-user-id", "").encode()
+        key = (request.method, request.url.path, request.scope["query_string"], end_user)
+        captured = responses.get(key, bare._missing)
+        headers = {k.decode(): v.decode() for k, v in captured.headers if k != b"content-length"}
+        return Response(captured.body, status_code=captured.status, headers=headers)
+
+    return Starlette(routes=[Route("/{path:path}", answer, methods=["GET", "POST"])])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--responses", type=Path, required=True, help="JSON written by bench/run.py")
+    parser.add_argument("--starlette", action="store_true", help="serve through one Starlette route")
     args = parser.parse_args()
+    responses = load_responses(args.responses)
     # The same settings as `timeledger serve --workers 1` (src/timeledger/cli.py).
     uvicorn.run(
-        BareApp(load_responses(args.responses)),
+        starlette_app(responses) if args.starlette else BareApp(responses),
         host=args.host,
         port=args.port,
         workers=1,

@@ -53,6 +53,7 @@ BIG_COMPANY_ROWS = 100_000
 # The targets: timeledger req/s as a share of bare req/s, and a 100k-row page's cost over a 1k one's.
 TARGETS = {"retrieve": 0.30, "create": 0.15}
 LIST_COST_TARGET = 1.5
+FRAMEWORK_FLOOR = "retrieve bytes via Starlette"
 
 
 # --- environment: the venv, wrk --------------------------------------------------------------------
@@ -274,7 +275,7 @@ def seed_in_bulk(database_url: str, template_id: str, end_user: str, employee_id
     (so any column the API fills is filled the same way) with only what differs between API-created
     activities changed: key, company, person, work date, duration, and timestamps that increase
     with the key, between the company's creation and now. Returns seconds taken."""
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import delete, func, insert, select
 
     from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id
     from timeledger.ledger.clock import utc_now
@@ -312,12 +313,18 @@ def seed_in_bulk(database_url: str, template_id: str, end_user: str, employee_id
                     )
                 conn.execute(insert(transactions), txn_rows)
                 conn.execute(insert(time_entries), entry_rows)
-                # The live count the API keeps in the same transaction as each create.
-                conn.execute(
-                    update(time_entry_counts)
-                    .where(time_entry_counts.c.company_id == company.id)
-                    .values(logged=time_entry_counts.c.logged + count)
-                )
+                # The live count of logged entries the API keeps with each create, set as it would be.
+                logged = conn.execute(
+                    select(func.count())
+                    .select_from(time_entries)
+                    .where(
+                        time_entries.c.company_id == company.id,
+                        time_entries.c.deleted_at.is_(None),
+                        time_entries.c.duration_seconds.is_not(None),
+                    )
+                ).scalar_one()
+                conn.execute(delete(time_entry_counts).where(time_entry_counts.c.company_id == company.id))
+                conn.execute(insert(time_entry_counts).values(company_id=company.id, logged=logged))
     finally:
         engine.dispose()
     return time.perf_counter() - started
@@ -747,6 +754,14 @@ def run(args: argparse.Namespace, workdir: Path, stack: ExitStack) -> Report:
         if s.with_bare:
             row.bare = measure(settings, bare, s, script)
         rows.append(row)
+    # The framework's own floor: the retrieve bytes through one Starlette route, against bare.
+    floor_port = free_port()
+    floor_app = [*bare_app[:-2], "--port", str(floor_port), "--responses", str(workdir / "responses.json")]
+    with running([*floor_app, "--starlette"], floor_port) as floor:
+        progress("retrieve through a bare Starlette route")
+        script = workdir / "scenario-floor.lua"
+        script.write_text(lua_script(plan[0], credentials["api_key"]))
+        rows.append(Row(FRAMEWORK_FLOOR, measure(settings, floor, plan[0], script), bare=rows[0].bare))
     return Report(
         settings=asdict(settings),
         rows=rows,
