@@ -13,8 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
 from timeledger.ledger.journal import Currency, CurrencyDraft, CurrencyFormat
 from timeledger.ledger.queries import CurrencyQuery
-from timeledger.ledger.values import ActiveStatus
-from timeledger.store import like
+from timeledger.store.filters import name_conditions, status_conditions, updated_conditions
 from timeledger.store.tables import currencies
 
 
@@ -133,26 +132,9 @@ class SqlCurrencyRepository:
         c = currencies.c
         conditions = [c.company_id == company_key]
         names = query.name
-        if names.contains is not None:
-            conditions.append(c.name_key.like(like.contains(names.contains.casefold()), escape=like.ESCAPE))
-        if names.starts_with is not None:
-            conditions.append(
-                c.name_key.like(like.starts_with(names.starts_with.casefold()), escape=like.ESCAPE)
-            )
-        if names.ends_with is not None:
-            conditions.append(c.name_key.like(like.ends_with(names.ends_with.casefold()), escape=like.ESCAPE))
-        if names.from_ is not None:
-            conditions.append(c.name_key >= names.from_.casefold())
-        if names.to is not None:
-            conditions.append(c.name_key <= names.to.casefold())
-        if query.status is ActiveStatus.ACTIVE:
-            conditions.append(c.is_active.is_(True))
-        elif query.status is ActiveStatus.INACTIVE:
-            conditions.append(c.is_active.is_(False))
-        if query.updated_after is not None:
-            conditions.append(c.updated_at >= query.updated_after)
-        if query.updated_before is not None:
-            conditions.append(c.updated_at <= query.updated_before)
+        conditions += name_conditions(names, c.name_key, c.name_key)
+        conditions += status_conditions(query.status, c.is_active)
+        conditions += updated_conditions(query.updated_after, query.updated_before, c.updated_at)
         order = [c.name_key, c.id] if names.is_range else [c.id]
         statement = select(currencies).where(*conditions).order_by(*order)
         if query.limit is not None:

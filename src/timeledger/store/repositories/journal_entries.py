@@ -19,6 +19,7 @@ from timeledger.ledger.queries import JournalEntryQuery, Page
 from timeledger.ledger.records import Ref
 from timeledger.ledger.values import BillingStatus
 from timeledger.store import like
+from timeledger.store.filters import updated_conditions
 from timeledger.store.tables import currencies, journal_entries, journal_lines, list_entries, transactions
 
 e = journal_entries.c
@@ -265,10 +266,7 @@ class SqlJournalEntryRepository:
             conditions.append(e.transaction_date >= query.date_from)
         if query.date_to is not None:
             conditions.append(e.transaction_date <= query.date_to)
-        if query.updated_after is not None:
-            conditions.append(e.updated_at >= query.updated_after)
-        if query.updated_before is not None:
-            conditions.append(e.updated_at <= query.updated_before)
+        conditions += updated_conditions(query.updated_after, query.updated_before, e.updated_at)
         position = [e.id > query.after] if query.after is not None else []
         rows = (
             self._conn.execute(_ENTRY_SELECT.where(*conditions, *position).order_by(e.id).limit(query.limit))

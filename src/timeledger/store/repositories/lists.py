@@ -13,8 +13,9 @@ from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, Page
 from timeledger.ledger.records import ListEntry, Ref
-from timeledger.ledger.values import ActiveStatus, ListKind
+from timeledger.ledger.values import ListKind
 from timeledger.store import like
+from timeledger.store.filters import name_conditions, status_conditions, updated_conditions
 from timeledger.store.tables import currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
@@ -263,26 +264,9 @@ class SqlListRepository:
         c = list_entries.c
         conditions = [c.company_id == company_key, c.kind == query.kind.value]
         names = query.names
-        if names.contains is not None:
-            conditions.append(c.name_key.like(like.contains(names.contains.casefold()), escape=like.ESCAPE))
-        if names.starts_with is not None:
-            conditions.append(
-                c.name_key.like(like.starts_with(names.starts_with.casefold()), escape=like.ESCAPE)
-            )
-        if names.ends_with is not None:
-            conditions.append(c.name_key.like(like.ends_with(names.ends_with.casefold()), escape=like.ESCAPE))
-        if names.from_ is not None:
-            conditions.append(c.full_name_key >= names.from_.casefold())
-        if names.to is not None:
-            conditions.append(c.full_name_key <= names.to.casefold())
-        if query.status is ActiveStatus.ACTIVE:
-            conditions.append(c.is_active.is_(True))
-        elif query.status is ActiveStatus.INACTIVE:
-            conditions.append(c.is_active.is_(False))
-        if query.updated_after is not None:
-            conditions.append(c.updated_at >= query.updated_after)
-        if query.updated_before is not None:
-            conditions.append(c.updated_at <= query.updated_before)
+        conditions += name_conditions(names, c.name_key, c.full_name_key)
+        conditions += status_conditions(query.status, c.is_active)
+        conditions += updated_conditions(query.updated_after, query.updated_before, c.updated_at)
         if query.account_type is not None:
             conditions.append(c.account_type == query.account_type)
         if query.has_parent is not None:

@@ -17,6 +17,7 @@ from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import BillingStatus, ListKind
+from timeledger.store.filters import updated_conditions
 from timeledger.store.tables import list_entries, time_entries, time_entry_counts, transactions
 
 # The reference columns of a time entry and the attribute each becomes on the record.
@@ -276,10 +277,7 @@ class SqlTimeEntryRepository:
             conditions.append(t.work_date >= query.work_date_from)
         if query.work_date_to is not None:
             conditions.append(t.work_date <= query.work_date_to)
-        if query.updated_after is not None:
-            conditions.append(t.updated_at >= query.updated_after)
-        if query.updated_before is not None:
-            conditions.append(t.updated_at <= query.updated_before)
+        conditions += updated_conditions(query.updated_after, query.updated_before, t.updated_at)
         return conditions + _start_conditions(query)
 
     def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]:
