@@ -539,6 +539,17 @@ def capture(client: Client, scenarios: list[Scenario], path: Path) -> None:
     path.write_text(json.dumps(captured))
 
 
+def time_json_encoders(page_body: bytes, repeats: int = 200) -> dict[str, float]:
+    """Milliseconds to encode one list page (150 activities) with the stdlib and with orjson."""
+    import orjson
+
+    page = json.loads(page_body)
+    return {
+        "json": _median_ms(lambda: json.dumps(page, separators=(",", ":")).encode(), repeats),
+        "orjson": _median_ms(lambda: orjson.dumps(page), repeats),
+    }
+
+
 # --- the report ---------------------------------------------------------------------------------------
 
 
@@ -549,6 +560,7 @@ class Report:
     list_cost: dict[str, float]  # 100k page over 1k page: by req/s, by p50, by CPU per request
     counts: list[CountCost]
     seeding: dict[str, float] = field(default_factory=dict)
+    json_ms: dict[str, float] = field(default_factory=dict)
 
 
 def verdict(passed: bool) -> str:
@@ -601,6 +613,11 @@ def print_report(report: Report) -> None:
         print(
             f"    over HTTP: first page {first.cpu_us_per_request / 1000:.1f} ms CPU/request, a page of the "
             f"same 150 rows with nothing after it to count {tail.cpu_us_per_request / 1000:.1f} ms"
+        )
+    if report.json_ms:
+        print(
+            f"encoding one 150-activity page: stdlib json {report.json_ms['json']:.2f} ms, "
+            f"orjson {report.json_ms['orjson']:.2f} ms"
         )
     _print_context(report)
 
@@ -739,6 +756,7 @@ def run(args: argparse.Namespace, workdir: Path, stack: ExitStack) -> Report:
     ]
     plan = scenarios(data, tail_cursor(database_url, data["big_user"]))
     capture(client, [s for s in plan if s.with_bare], workdir / "responses.json")
+    json_ms = time_json_encoders(client.send("GET", f"{ACTIVITIES}?{PAGE_QUERY}", data["small_user"]).body)
     bare_port = free_port()
     bare_app = [sys.executable, str(BENCH / "bare_app.py"), "--port", str(bare_port)]
     bare = stack.enter_context(
@@ -768,6 +786,7 @@ def run(args: argparse.Namespace, workdir: Path, stack: ExitStack) -> Report:
         list_cost=list_cost(rows[2].timeledger, rows[3].timeledger),
         counts=counts,
         seeding=data["seeding"],
+        json_ms=json_ms,
     )
 
 
