@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from timeledger.auth import sessions
 from timeledger.auth.errors import AuthError
-from timeledger.auth.sessions import complete_auth_session, create_auth_session
 from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.conductor import wire
 from timeledger.dialects.conductor.currency_routes import CURRENCY_ROUTES
@@ -63,10 +63,10 @@ def delete_end_user(call: Call) -> dict[str, Any]:
     return {"id": company.public_id, "objectType": "end_user", "deleted": True}
 
 
-def create_auth_session_(call: Call) -> dict[str, Any]:
+def create_auth_session(call: Call) -> dict[str, Any]:
     organization = call.organization()
     fields = validate_body("auth_sessions.create", call.json())
-    session = create_auth_session(
+    session = sessions.create_auth_session(
         call.uow,
         organization,
         fields["publishableKey"],
@@ -155,7 +155,7 @@ async def connect_page(request: Request) -> Response:
         message = "Press Connect to finish setting up this company's QuickBooks Desktop connection."
         return HTMLResponse(_CONNECT_PAGE.format(message=escape(message)))
     try:
-        session, company = await run_blocking(request, complete_auth_session, uow, secret)
+        session, company = await run_blocking(request, sessions.complete_auth_session, uow, secret)
     except (LedgerError, AuthError) as error:
         return HTMLResponse(f"<!doctype html><p>{escape(error.message)}</p>", status_code=404)
     if session.redirect_url:
@@ -171,7 +171,7 @@ def routes() -> list[BaseRoute]:
         Route("/v1/end-users", endpoint(list_end_users), methods=["GET"]),
         Route("/v1/end-users/{id}", endpoint(retrieve_end_user), methods=["GET"]),
         Route("/v1/end-users/{id}", endpoint(delete_end_user), methods=["DELETE"]),
-        Route("/v1/auth-sessions", endpoint(create_auth_session_), methods=["POST"]),
+        Route("/v1/auth-sessions", endpoint(create_auth_session), methods=["POST"]),
         Route(f"{QBD}/health-check", endpoint(health_check), methods=["GET"]),
         Route(ACTIVITIES, endpoint(create_time_tracking_activity), methods=["POST"]),
         Route(ACTIVITIES, endpoint(list_time_tracking_activities), methods=["GET"]),
