@@ -26,7 +26,6 @@ from timeledger.ledger.values import ListKind
 
 def _handlers(obj: ListObject) -> list[BaseRoute]:
     base = f"/v1/quickbooks-desktop/{obj.path}"
-    singular = obj.operations.rstrip("s") if not obj.operations.endswith("sses") else obj.operations[:-2]
 
     def _existing(call: Call, company_key: int) -> ListEntry:
         """The entry the path names; its ID's created part must match too, or it names nothing."""
@@ -77,7 +76,7 @@ def _handlers(obj: ListObject) -> list[BaseRoute]:
         return plain_list(base, data)
 
     for handler, name in ((create, "create"), (retrieve, "retrieve"), (update, "update"), (list_, "list")):
-        handler.__name__ = f"{name}_{singular if name != 'list' else obj.operations}"
+        handler.__name__ = f"{name}_{obj.operations}"  # names the handler in logs: create_vendors
     routes: list[BaseRoute] = [
         Route(base, endpoint(create), methods=["POST"]),
         Route(base, endpoint(list_), methods=["GET"]),
