@@ -9,6 +9,7 @@ from typing import Any
 import conductor
 import pytest
 
+from tests.conformance.conductor.refusals import qbd_code
 from tests.servers import run_cli
 
 
@@ -21,14 +22,6 @@ def _by_code(qbd: Any, eu: str, code: str) -> Any:
     return next(
         c for c in qbd.currencies.list(conductor_end_user_id=eu, status="all").data if c.currency_code == code
     )
-
-
-def _qbd_code(excinfo: pytest.ExceptionInfo[conductor.APIStatusError]) -> str | None:
-    assert excinfo.value.status_code == 502
-    assert excinfo.value.response.headers["x-should-retry"] == "false"
-    body = excinfo.value.body["error"]  # type: ignore[index]
-    assert body["code"] == "QBD_REQUEST_ERROR"
-    return body.get("integrationCode")
 
 
 def test_every_company_starts_with_the_iso_built_ins(qbd: Any, eu: str) -> None:
@@ -69,7 +62,7 @@ def test_a_user_defined_currency_round_trips(qbd: Any, eu: str) -> None:
 def test_currency_names_are_unique_in_any_case(qbd: Any, eu: str) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.currencies.create(name="euro", currency_code="EUX", conductor_end_user_id=eu)
-    assert _qbd_code(excinfo) == "3100"
+    assert qbd_code(excinfo) == "3100"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +107,7 @@ def test_a_user_defined_currency_can_change_everything(qbd: Any, eu: str) -> Non
         qbd.currencies.update(
             created.id, revision_number=created.revision_number, name="Lost", conductor_end_user_id=eu
         )
-    assert _qbd_code(excinfo) == "3200"
+    assert qbd_code(excinfo) == "3200"
 
 
 def test_a_built_in_keeps_its_name_and_code_but_may_go_inactive(qbd: Any, new_end_user: Any) -> None:
@@ -157,7 +150,7 @@ class TestListing:
         ]
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.currencies.list(names=["Euro", "Doubloon"], conductor_end_user_id=eu)
-        assert _qbd_code(excinfo) == "500"
+        assert qbd_code(excinfo) == "500"
 
     def test_ids_override_everything(self, qbd: Any, eu: str) -> None:
         euro = _by_code(qbd, eu, "EUR")
@@ -231,11 +224,11 @@ def test_customers_vendors_and_accounts_name_their_currency(qbd: Any, new_end_us
 def test_an_unknown_currency_is_refused(qbd: Any, eu: str) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.customers.create(name="Nowhere", currency_id="8000FFFF-1234567890", conductor_end_user_id=eu)
-    assert _qbd_code(excinfo) == "3140"
+    assert qbd_code(excinfo) == "3140"
     assert "currencyId" in excinfo.value.body["error"]["message"]  # type: ignore[index]
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.vendors.list(currency_ids=["8000FFFF-1234567890"], conductor_end_user_id=eu)
-    assert _qbd_code(excinfo) == "500"
+    assert qbd_code(excinfo) == "500"
 
 
 def test_a_foreign_account_takes_only_entries_in_its_currency(qbd: Any, new_end_user: Any) -> None:

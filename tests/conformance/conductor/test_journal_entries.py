@@ -12,6 +12,8 @@ import conductor
 import httpx
 import pytest
 
+from tests.conformance.conductor.refusals import qbd_refusal
+
 
 @pytest.fixture(scope="module")
 def books(qbd: Any, new_end_user: Any) -> dict[str, Any]:
@@ -45,16 +47,6 @@ def _create(qbd: Any, books: dict[str, Any], amount: str = "100.00", **fields: A
     fields.setdefault("debit_lines", [{"account_id": books["Rent"].id, "amount": amount}])
     fields.setdefault("credit_lines", [{"account_id": books["Checking"].id, "amount": amount}])
     return qbd.journal_entries.create(conductor_end_user_id=books["eu"], **fields)
-
-
-def _qbd_refusal(excinfo: pytest.ExceptionInfo[conductor.APIStatusError]) -> dict[str, Any]:
-    """QuickBooks' refusals come back as Conductor sends them: 502, never to be retried."""
-    error = excinfo.value
-    assert error.status_code == 502
-    assert error.response.headers["x-should-retry"] == "false"
-    body = error.body["error"]  # type: ignore[index]
-    assert body["type"] == "INTEGRATION_ERROR" and body["code"] == "QBD_REQUEST_ERROR"
-    return body
 
 
 def _bad_request(excinfo: pytest.ExceptionInfo[conductor.APIStatusError]) -> dict[str, Any]:
@@ -166,10 +158,10 @@ def test_an_unbalanced_entry_is_refused_and_nothing_is_stored(qbd: Any, books: d
             debit_lines=[{"account_id": books["Rent"].id, "amount": "100.00"}],
             credit_lines=[{"account_id": books["Checking"].id, "amount": "99.99"}],
         )
-    assert "out of balance" in _qbd_refusal(excinfo)["message"]
+    assert "out of balance" in qbd_refusal(excinfo)["message"]
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.journal_entries.list(conductor_end_user_id=books["eu"], ref_numbers=["UNBAL-1"])
-    assert _qbd_refusal(excinfo)["integrationCode"] == "500"
+    assert qbd_refusal(excinfo)["integrationCode"] == "500"
 
 
 @pytest.mark.parametrize("amount", ["-100.00", "100.001", "12345678901234.00"])
@@ -178,7 +170,7 @@ def test_amounts_must_be_positive_whole_cents_of_at_most_13_digits(
 ) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, amount=amount)
-    assert "debitLines[0].amount" in _qbd_refusal(excinfo)["message"]
+    assert "debitLines[0].amount" in qbd_refusal(excinfo)["message"]
 
 
 def test_an_amount_that_is_not_a_decimal_string_is_a_400(qbd: Any, books: dict[str, Any]) -> None:
@@ -198,7 +190,7 @@ def test_a_receivable_line_needs_a_customer(qbd: Any, books: dict[str, Any]) -> 
                     {"account_id": books["Receivables"].id, "amount": "99.00", **entity},
                 ],
             )
-        body = _qbd_refusal(excinfo)
+        body = qbd_refusal(excinfo)
         assert "customer" in body["message"] and "debitLines[1].entityId" in body["message"]
     entry = _create(
         qbd,
@@ -219,7 +211,7 @@ def test_a_payable_line_needs_a_vendor(qbd: Any, books: dict[str, Any]) -> None:
                 {"account_id": books["Payables"].id, "amount": "100.00", "entity_id": books["customer"].id}
             ],
         )
-    body = _qbd_refusal(excinfo)
+    body = qbd_refusal(excinfo)
     assert "vendor" in body["message"] and "creditLines[0].entityId" in body["message"]
     entry = _create(
         qbd,
@@ -241,20 +233,20 @@ def test_an_unknown_account_is_refused_naming_the_line(qbd: Any, books: dict[str
                 {"account_id": "8000FFFF-1234567890", "amount": "40.00"},
             ],
         )
-    body = _qbd_refusal(excinfo)
+    body = qbd_refusal(excinfo)
     assert body["integrationCode"] == "3140" and "creditLines[1].accountId" in body["message"]
 
 
 def test_a_customer_is_not_an_account(qbd: Any, books: dict[str, Any]) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, debit_lines=[{"account_id": books["customer"].id, "amount": "100.00"}])
-    assert "debitLines[0].accountId" in _qbd_refusal(excinfo)["message"]
+    assert "debitLines[0].accountId" in qbd_refusal(excinfo)["message"]
 
 
 def test_an_inactive_account_is_refused_naming_the_line(qbd: Any, books: dict[str, Any]) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, debit_lines=[{"account_id": books["Closed"].id, "amount": "100.00"}])
-    body = _qbd_refusal(excinfo)
+    body = qbd_refusal(excinfo)
     assert "inactive" in body["message"] and "debitLines[0].accountId" in body["message"]
 
 
@@ -271,14 +263,14 @@ def test_sales_tax_items_are_an_unknown_reference(qbd: Any, books: dict[str, Any
                 }
             ],
         )
-    body = _qbd_refusal(excinfo)
+    body = qbd_refusal(excinfo)
     assert body["integrationCode"] == "3140" and "debitLines[0].salesTaxItemId" in body["message"]
 
 
 def test_external_id_must_be_a_guid(qbd: Any, books: dict[str, Any]) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, external_id="not-a-guid")
-    assert "GUID" in _qbd_refusal(excinfo)["message"]
+    assert "GUID" in qbd_refusal(excinfo)["message"]
 
 
 @pytest.mark.parametrize(
@@ -394,7 +386,7 @@ def test_an_update_that_unbalances_the_entry_is_refused_and_nothing_changes(
             ref_number="CHANGED",
             lines=[{"id": created.debit_lines[0].id}],
         )
-    assert "out of balance" in _qbd_refusal(excinfo)["message"]
+    assert "out of balance" in qbd_refusal(excinfo)["message"]
     assert qbd.journal_entries.retrieve(created.id, conductor_end_user_id=books["eu"]) == created
 
 
@@ -408,7 +400,7 @@ def test_a_stale_revision_is_refused_with_3200_and_nothing_changes(qbd: Any, boo
         qbd.journal_entries.update(
             created.id, conductor_end_user_id=eu, revision_number=created.revision_number, ref_number="LOST"
         )
-    body = _qbd_refusal(excinfo)
+    body = qbd_refusal(excinfo)
     assert body["integrationCode"] == "3200" and "out-of-date" in body["message"]
     assert qbd.journal_entries.retrieve(created.id, conductor_end_user_id=eu) == current
 
@@ -437,7 +429,7 @@ def test_update_refusals_name_the_line_in_the_lines_array(qbd: Any, books: dict[
     for lines, needle, integration_code in cases:
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.journal_entries.update(created.id, conductor_end_user_id=eu, revision_number=rev, lines=lines)
-        body = _qbd_refusal(excinfo)
+        body = qbd_refusal(excinfo)
         assert needle in body["message"], (needle, body["message"])
         assert body.get("integrationCode") == integration_code
 
@@ -518,7 +510,7 @@ def test_a_voided_entry_cannot_be_changed(qbd: Any, books: dict[str, Any]) -> No
         qbd.journal_entries.update(
             created.id, conductor_end_user_id=eu, revision_number=current.revision_number, ref_number="X"
         )
-    assert "voided" in _qbd_refusal(excinfo)["message"]
+    assert "voided" in qbd_refusal(excinfo)["message"]
 
 
 def test_a_deleted_entry_is_gone_from_every_read(qbd: Any, books: dict[str, Any]) -> None:
@@ -576,7 +568,7 @@ def test_a_foreign_currency_entry_needs_an_exchange_rate(qbd: Any, books: dict[s
     euro = _currency(qbd, books["eu"], "EUR")
     with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, currency_id=euro.id)
-    assert "exchange rate" in _qbd_refusal(excinfo)["message"]
+    assert "exchange rate" in qbd_refusal(excinfo)["message"]
     entry = _create(qbd, books, currency_id=euro.id, exchange_rate=1.0875)
     assert (entry.currency.id, entry.currency.full_name, entry.exchange_rate) == (euro.id, "Euro", 1.0875)
 
@@ -595,7 +587,7 @@ def test_a_currency_without_decimals_refuses_cents(qbd: Any, books: dict[str, An
     ).currency.full_name == ("Japanese Yen")
     with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, amount="1500.50", currency_id=yen.id, exchange_rate=0.0067)
-    assert "decimal places" in _qbd_refusal(excinfo)["message"]
+    assert "decimal places" in qbd_refusal(excinfo)["message"]
 
 
 # --- listing -------------------------------------------------------------------------------------
@@ -690,7 +682,7 @@ class TestListing:
     ) -> None:
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.journal_entries.list(conductor_end_user_id=listed["eu"], ref_numbers=["A-1", "A-2"])
-        body = _qbd_refusal(excinfo)
+        body = qbd_refusal(excinfo)
         assert body["integrationCode"] == "500" and "A-2" in body["message"]
 
     def test_an_unknown_id_fails_the_whole_list(self, qbd: Any, listed: dict[str, Any]) -> None:
@@ -698,7 +690,7 @@ class TestListing:
             qbd.journal_entries.list(
                 conductor_end_user_id=listed["eu"], ids=[listed["made"][0].id, "FFFFFF-1"]
             )
-        assert _qbd_refusal(excinfo)["integrationCode"] == "500"
+        assert qbd_refusal(excinfo)["integrationCode"] == "500"
 
     def test_ref_number_substrings_ignore_case(self, qbd: Any, listed: dict[str, Any]) -> None:
         eu, made = listed["eu"], listed["made"]
@@ -780,7 +772,7 @@ class TestListing:
         ):
             with pytest.raises(conductor.InternalServerError) as excinfo:
                 qbd.journal_entries.list(conductor_end_user_id=eu, **fields)
-            assert _qbd_refusal(excinfo)["integrationCode"] == "500"
+            assert qbd_refusal(excinfo)["integrationCode"] == "500"
 
     def test_date_and_updated_filters(self, qbd: Any, listed: dict[str, Any]) -> None:
         eu, made = listed["eu"], listed["made"]

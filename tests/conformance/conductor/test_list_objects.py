@@ -9,6 +9,8 @@ from typing import Any
 import conductor
 import pytest
 
+from tests.conformance.conductor.refusals import qbd_code
+
 
 @pytest.fixture(scope="module")
 def eu(new_end_user: Any) -> str:
@@ -18,13 +20,6 @@ def eu(new_end_user: Any) -> str:
 @pytest.fixture(scope="module")
 def expense_account(qbd: Any, eu: str) -> Any:
     return qbd.accounts.create(name="Wages", account_type="expense", conductor_end_user_id=eu)
-
-
-def _qbd_code(excinfo: pytest.ExceptionInfo[conductor.APIStatusError]) -> str | None:
-    assert excinfo.value.status_code == 502
-    body = excinfo.value.body["error"]  # type: ignore[index]
-    assert body["code"] == "QBD_REQUEST_ERROR"
-    return body.get("integrationCode")
 
 
 def test_an_employee_is_named_from_their_parts_and_keeps_conductor_only_fields(qbd: Any, eu: str) -> None:
@@ -84,14 +79,14 @@ def test_a_job_cannot_move_below_itself(qbd: Any, eu: str) -> None:
         qbd.customers.update(
             top.id, revision_number=top.revision_number, parent_id=child.id, conductor_end_user_id=eu
         )
-    _qbd_code(excinfo)
+    qbd_code(excinfo)
 
 
 def test_names_are_unique_case_insensitively_within_their_list(qbd: Any, eu: str) -> None:
     qbd.vendors.create(name="Dup Supplies", conductor_end_user_id=eu)
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.vendors.create(name="dup supplies", conductor_end_user_id=eu)
-    assert _qbd_code(excinfo) == "3100"
+    assert qbd_code(excinfo) == "3100"
     # another list is another name space
     assert qbd.other_names.create(name="Dup Supplies", conductor_end_user_id=eu).name == "Dup Supplies"
 
@@ -161,7 +156,7 @@ def test_payroll_wage_items_link_their_expense_account(qbd: Any, eu: str, expens
 def test_a_reference_to_a_list_timeledger_does_not_keep_is_refused(qbd: Any, eu: str) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.customers.create(name="Termsy", terms_id="80000001-1234567890", conductor_end_user_id=eu)
-    assert _qbd_code(excinfo) == "3140"
+    assert qbd_code(excinfo) == "3140"
 
 
 def test_accounts_nest_and_filter_by_type(qbd: Any, eu: str) -> None:
@@ -186,7 +181,7 @@ def test_stale_revision_on_a_list_object(qbd: Any, eu: str) -> None:
         qbd.classes.update(
             created.id, revision_number=created.revision_number, name="Other", conductor_end_user_id=eu
         )
-    assert _qbd_code(excinfo) == "3200"
+    assert qbd_code(excinfo) == "3200"
 
 
 def test_unknown_and_malformed_list_ids(qbd: Any, eu: str) -> None:
@@ -249,7 +244,7 @@ class TestFilters:
         assert sorted(self._names(got)) == ["Alpha Paper", "Delta Ink"]
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.vendors.list(names=["Alpha Paper", "Nobody"], conductor_end_user_id=eu)
-        assert _qbd_code(excinfo) == "500"
+        assert qbd_code(excinfo) == "500"
 
     def test_ids_override_everything(self, qbd: Any, vendors: dict[str, Any]) -> None:
         eu = vendors["eu"]

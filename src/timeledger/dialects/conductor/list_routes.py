@@ -7,8 +7,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Route
 
 from timeledger.dialects.conductor.endpoints import Call, endpoint
-from timeledger.dialects.conductor.errors import resource_missing
-from timeledger.dialects.conductor.ids import parse_list_id, render_list_id
+from timeledger.dialects.conductor.ids import parse_list_id, render_list_id, require_same_id
 from timeledger.dialects.conductor.list_wire import (
     LIST_OBJECTS,
     ListObject,
@@ -32,8 +31,7 @@ def _handlers(obj: ListObject) -> list[BaseRoute]:
         entry = lists.retrieve_list_entry(
             call.uow, company_key, obj.kind, parse_list_id(call.path["id"], "id")
         )
-        if render_list_id(entry.key, entry.created_at) != call.path["id"].upper():
-            raise resource_missing(f'No object with id "{call.path["id"]}" exists.')
+        require_same_id(call.path["id"], render_list_id(entry.key, entry.created_at))
         return entry
 
     def _render(

@@ -17,8 +17,7 @@ from timeledger.dialects.blocking import run_blocking
 from timeledger.dialects.conductor import wire
 from timeledger.dialects.conductor.currency_routes import CURRENCY_ROUTES
 from timeledger.dialects.conductor.endpoints import Call, endpoint
-from timeledger.dialects.conductor.errors import resource_missing
-from timeledger.dialects.conductor.ids import parse_txn_id, render_txn_id
+from timeledger.dialects.conductor.ids import parse_txn_id, render_txn_id, require_same_id
 from timeledger.dialects.conductor.journal_routes import JOURNAL_ROUTES
 from timeledger.dialects.conductor.list_routes import LIST_ROUTES
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
@@ -101,8 +100,7 @@ def _activity(call: Call, company_key: int) -> TimeEntry:
     """The activity the path names. The key part of an ID finds the row; the created part must
     match too, or the ID names nothing."""
     entry = time_entries.retrieve_time_entry(call.uow, company_key, parse_txn_id(call.path["id"], "id"))
-    if render_txn_id(entry.key, entry.created_at) != call.path["id"].upper():
-        raise resource_missing(f'No time tracking activity with id "{call.path["id"]}" exists.')
+    require_same_id(call.path["id"], render_txn_id(entry.key, entry.created_at))
     return entry
 
 
