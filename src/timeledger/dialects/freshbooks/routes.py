@@ -26,7 +26,7 @@ from timeledger.dialects.freshbooks.errors import Family, FreshBooksError, not_f
 from timeledger.dialects.freshbooks.ids import parse_path_id
 from timeledger.dialects.json_bodies import BodyError
 from timeledger.ledger.clock import utc_now
-from timeledger.ledger.queries import ListQuery
+from timeledger.ledger.queries import ListQuery, Page
 from timeledger.ledger.records import ListEntry
 from timeledger.ledger.services import lists, time_entries
 from timeledger.ledger.values import PERSON_KINDS, ActiveStatus, ListKind
@@ -47,6 +47,32 @@ def _roots(call: Call, full_names: Iterable[str]) -> dict[str, int]:
     """Top-level customer keys for job full names: a project's ``client_id``."""
     jobs = {n for n in full_names if ":" in n}
     return lists.top_level_customers(call.uow, call.company_key, jobs) if jobs else {}
+
+
+def _path_key(call: Call) -> int:
+    return parse_path_id(call.path["id"])
+
+
+def _update(
+    call: Call, kind: ListKind, key: int, changes: dict[str, Any], extra: dict[str, Any]
+) -> ListEntry:
+    """FreshBooks has no revisions, and its names need not be unique: a taken one is numbered."""
+    return lists.update_list_entry(
+        call.uow,
+        call.company_key,
+        kind,
+        key,
+        None,
+        changes,
+        extra={wire.API: extra} if extra else None,
+        number_duplicate_names=True,
+    )
+
+
+def _total(query: ListQuery, found: Page[ListEntry]) -> int:
+    """Every match of a numbered-page read: those before the page, on it, and after it."""
+    assert query.offset is not None
+    return query.offset + len(found.items) + found.remaining
 
 
 # --- identity ------------------------------------------------------------------------------------------
@@ -78,14 +104,10 @@ def list_time_entries(call: Call) -> dict[str, Any]:
     }
 
 
-def _entry_key(call: Call) -> int:
-    return parse_path_id(call.path["id"])
-
-
 @endpoint(PROJECT, scopes.TIME_ENTRIES_READ)
 def get_time_entry(call: Call) -> dict[str, Any]:
     entry = time_entries.retrieve_time_entry(
-        call.uow, call.company_key, _entry_key(call), include_running=True
+        call.uow, call.company_key, _path_key(call), include_running=True
     )
     return {"time_entry": _render_entries(call, [entry])[0]}
 
@@ -99,7 +121,7 @@ def create_time_entry(call: Call) -> dict[str, Any]:
 
 @endpoint(PROJECT, scopes.TIME_ENTRIES_WRITE)
 def update_time_entry(call: Call) -> dict[str, Any]:
-    key = _entry_key(call)
+    key = _path_key(call)
     fields = call.envelope("time_entry")
     current = time_entries.retrieve_time_entry(call.uow, call.company_key, key, include_running=True)
     client_key, _ = wire.client_and_project(
@@ -115,7 +137,7 @@ def update_time_entry(call: Call) -> dict[str, Any]:
 
 @endpoint(PROJECT, scopes.TIME_ENTRIES_WRITE)
 def delete_time_entry(call: Call) -> object:
-    time_entries.delete_time_entry(call.uow, call.company_key, _entry_key(call))
+    time_entries.delete_time_entry(call.uow, call.company_key, _path_key(call))
     return NO_CONTENT
 
 
@@ -123,9 +145,7 @@ def delete_time_entry(call: Call) -> object:
 
 
 def _project(call: Call) -> ListEntry:
-    entry = lists.retrieve_list_entry(
-        call.uow, call.company_key, ListKind.CUSTOMER, parse_path_id(call.path["id"])
-    )
+    entry = lists.retrieve_list_entry(call.uow, call.company_key, ListKind.CUSTOMER, _path_key(call))
     if entry.parent is None:  # a client, not a project
         raise not_found()
     return entry
@@ -154,7 +174,7 @@ def list_projects(call: Call) -> dict[str, Any]:
         limit=per_page,
     )
     found = lists.list_list_entries(call.uow, call.company_key, query)
-    total = query.offset + len(found.items) + found.remaining  # type: ignore[operator]
+    total = _total(query, found)
     roots = _roots(call, (e.full_name for e in found.items))
     return {
         "projects": [wire.render_project(e, roots, single=False) for e in found.items],
@@ -178,16 +198,7 @@ def create_project(call: Call) -> dict[str, Any]:
 def update_project(call: Call) -> dict[str, Any]:
     changes, extra = wire.parse_project_update(call.envelope("project"))
     current = _project(call)
-    entry = lists.update_list_entry(
-        call.uow,
-        call.company_key,
-        ListKind.CUSTOMER,
-        current.key,
-        None,
-        changes,
-        extra={wire.API: extra} if extra else None,
-        number_duplicate_names=True,
-    )
+    entry = _update(call, ListKind.CUSTOMER, current.key, changes, extra)
     return _render_project(call, entry)
 
 
@@ -200,10 +211,6 @@ def delete_project(call: Call) -> object:
 # --- services -------------------------------------------------------------------------------------------
 
 
-def _service_key(call: Call) -> int:
-    return parse_path_id(call.path["id"])
-
-
 @endpoint(PROJECT, scopes.BILLABLE_ITEMS_READ)
 def list_services(call: Call) -> dict[str, Any]:
     page, per_page = wire.parse_paging(call.request.query_params, 30)
@@ -211,7 +218,7 @@ def list_services(call: Call) -> dict[str, Any]:
         kind=ListKind.SERVICE_ITEM, status=ActiveStatus.ALL, offset=(page - 1) * per_page, limit=per_page
     )
     found = lists.list_list_entries(call.uow, call.company_key, query)
-    total = query.offset + len(found.items) + found.remaining  # type: ignore[operator]
+    total = _total(query, found)
     return {
         "services": [wire.render_service(e, call.company_key) for e in found.items],
         "meta": wire.page_numbers(page, per_page, total),
@@ -220,7 +227,7 @@ def list_services(call: Call) -> dict[str, Any]:
 
 @endpoint(PROJECT, scopes.BILLABLE_ITEMS_READ)
 def get_service(call: Call) -> dict[str, Any]:
-    entry = lists.retrieve_list_entry(call.uow, call.company_key, ListKind.SERVICE_ITEM, _service_key(call))
+    entry = lists.retrieve_list_entry(call.uow, call.company_key, ListKind.SERVICE_ITEM, _path_key(call))
     return {"service": wire.render_service(entry, call.company_key)}
 
 
@@ -234,22 +241,13 @@ def create_service(call: Call) -> dict[str, Any]:
 @endpoint(PROJECT, scopes.BILLABLE_ITEMS_WRITE)
 def update_service(call: Call) -> dict[str, Any]:
     changes, extra = wire.parse_service_update(call.envelope("service"))
-    entry = lists.update_list_entry(
-        call.uow,
-        call.company_key,
-        ListKind.SERVICE_ITEM,
-        _service_key(call),
-        None,
-        changes,
-        extra={wire.API: extra} if extra else None,
-        number_duplicate_names=True,
-    )
+    entry = _update(call, ListKind.SERVICE_ITEM, _path_key(call), changes, extra)
     return {"service": wire.render_service(entry, call.company_key)}
 
 
 @endpoint(PROJECT, scopes.BILLABLE_ITEMS_WRITE)
 def delete_service(call: Call) -> object:
-    lists.delete_list_entry(call.uow, call.company_key, ListKind.SERVICE_ITEM, _service_key(call))
+    lists.delete_list_entry(call.uow, call.company_key, ListKind.SERVICE_ITEM, _path_key(call))
     return NO_CONTENT
 
 
@@ -261,7 +259,7 @@ def _client(call: Call, *, include_deleted: bool = False) -> ListEntry:
         call.uow,
         call.company_key,
         ListKind.CUSTOMER,
-        parse_path_id(call.path["id"]),
+        _path_key(call),
         include_deleted=include_deleted,
     )
     if entry.parent is not None:  # a project, not a client
@@ -315,7 +313,7 @@ def list_clients(call: Call) -> dict[str, Any]:
         limit=per_page,
     )
     found = lists.list_list_entries(call.uow, call.company_key, query)
-    total = query.offset + len(found.items) + found.remaining  # type: ignore[operator]
+    total = _total(query, found)
     company = company_of(call.uow, call.caller)
     return {
         "response": {
@@ -364,16 +362,7 @@ def update_client(call: Call) -> dict[str, Any]:
         return _client_result(call, entry)
     current = _client(call)
     changes, extra = wire.parse_client_update(fields, current)
-    entry = lists.update_list_entry(
-        call.uow,
-        call.company_key,
-        ListKind.CUSTOMER,
-        current.key,
-        None,
-        changes,
-        extra={wire.API: extra} if extra else None,
-        number_duplicate_names=True,
-    )
+    entry = _update(call, ListKind.CUSTOMER, current.key, changes, extra)
     return _client_result(call, entry)
 
 
