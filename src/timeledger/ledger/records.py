@@ -11,6 +11,11 @@ from typing import Any
 from timeledger.ledger.values import BillingStatus, ListKind
 
 
+def merged_extra(current: Mapping[str, Any], changes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """``extra`` after an update: each API's attributes merged key by key into what it stored."""
+    return {**current, **{api: {**current.get(api, {}), **values} for api, values in changes.items()}}
+
+
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A pointer to a list entry with what every API needs to show it: its key, full name and birth."""

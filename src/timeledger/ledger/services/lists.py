@@ -24,7 +24,7 @@ from timeledger.ledger.lists import (
 )
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.queries import ListQuery, Page
-from timeledger.ledger.records import ListEntry
+from timeledger.ledger.records import ListEntry, merged_extra
 from timeledger.ledger.values import ListKind
 
 
@@ -169,10 +169,7 @@ def update_list_entry(
         if restore:
             write["deleted_at"] = None
         if extra:
-            write["extra"] = {
-                **entry.extra,
-                **{api: {**entry.extra.get(api, {}), **v} for api, v in extra.items()},
-            }
+            write["extra"] = merged_extra(entry.extra, extra)
         if links:
             write["links"] = links
         renaming = number_duplicate_names and name != entry.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from timeledger.ledger import time_entries as rules
@@ -11,7 +12,7 @@ from timeledger.ledger.errors import NotFoundError, UnknownFilterValueError
 from timeledger.ledger.external_ids import check_external_id
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
-from timeledger.ledger.records import ListEntry, TimeEntry
+from timeledger.ledger.records import ListEntry, TimeEntry, merged_extra
 from timeledger.ledger.services.lists import check_revision, resolve
 from timeledger.ledger.values import BillingStatus, ListKind
 
@@ -32,7 +33,7 @@ def _check(
     status: BillingStatus,
     external_id: str | None,
     duration_seconds: int | None,
-    started_at: Any = None,
+    started_at: datetime | None = None,
 ) -> None:
     rules.check_person(person)
     rules.check_billing(status, refs["customer_key"], refs["service_item_key"])
@@ -135,10 +136,7 @@ def update_time_entry(
         if duration is None:
             rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key), entry.key)
         if "extra" in changes:
-            changes["extra"] = {
-                **entry.extra,
-                **{api: {**entry.extra.get(api, {}), **v} for api, v in changes["extra"].items()},
-            }
+            changes["extra"] = merged_extra(entry.extra, changes["extra"])
         updated = uow.time_entries.update(entry, entry.revision, changes, now)
         uow.commit()
     return updated
