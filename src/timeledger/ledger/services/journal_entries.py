@@ -27,7 +27,7 @@ from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.queries import JournalEntryQuery, Page
 from timeledger.ledger.records import ListEntry
 from timeledger.ledger.services.currencies import home_currency, resolve_currency
-from timeledger.ledger.services.lists import check_revision
+from timeledger.ledger.services.lists import check_revision, resolve
 from timeledger.ledger.tenancy import Company
 from timeledger.ledger.time_entries import check_active
 from timeledger.ledger.values import ListKind
@@ -45,10 +45,8 @@ class _Resolver:
         if key is None:
             return None
         if (kinds, key) not in self._seen:
-            found = self._uow.lists.get(self._company_key, kinds, key)
-            if found is None:
-                what = " or ".join(k.value.replace("_", " ") for k in kinds)
-                raise UnknownReferenceError(f"There is no {what} with that id.", field=field)
+            found = resolve(self._uow, self._company_key, kinds, key, field)
+            assert found is not None
             self._seen[(kinds, key)] = found
         return self._seen[(kinds, key)]
 
