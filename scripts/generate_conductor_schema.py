@@ -1,4 +1,4 @@
-"""Write dialects/conductor/schema.py from the installed conductor-py SDK.
+"""Write dialects/conductor/wire/schema.py from the installed conductor-py SDK.
 
 The SDK is the most precise public statement of Conductor's wire format we have: its pydantic
 models give response keys, types and nullability, its TypedDict params give request fields, and
@@ -31,7 +31,7 @@ import pydantic
 from conductor._utils import PropertyInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "src/timeledger/dialects/conductor/schema.py"
+TARGET = ROOT / "src/timeledger/dialects/conductor/wire/schema.py"
 
 # Operation prefix -> SDK params module stem (under conductor.types) and the verbs we serve.
 REQUEST_MODULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -95,7 +95,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timeledger.dialects.conductor.validation import Field, Shape
+    from timeledger.dialects.conductor.wire.validation import Field, Shape
 
 '''
 

@@ -110,13 +110,22 @@ def test_an_unfiltered_first_page_knows_what_remains_without_counting(
         uow,
         company_key,
         TimeEntryDraft(
-            person_key=person.key, work_date=date(2026, 2, 9), duration_seconds=None, started_at=utc_now()
+            person_key=person.key,
+            work_date=date(2026, 2, 9),
+            duration_seconds=None,
+            started_at=utc_now(),
+            is_running=True,
         ),
     )
     delete_time_entry(uow, company_key, logged[0].key)
     assert list_time_entries(uow, company_key, TimeEntryQuery(limit=2)).remaining == 3  # 5 logged - 2 shown
     update_time_entry(
-        uow, company_key, timer.key, None, {"duration_seconds": 600}, include_running=True, stop_timer=True
+        uow,
+        company_key,
+        timer.key,
+        None,
+        {"duration_seconds": 600, "is_running": False},
+        include_running=True,
     )
     page = list_time_entries(uow, company_key, TimeEntryQuery(limit=2))
     assert page.remaining == 4

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from timeledger.auth.errors import AuthError
 from timeledger.auth.oauth import (
@@ -23,9 +22,8 @@ from timeledger.auth.oauth import (
     deny_authorization,
     validate_authorization,
 )
-from timeledger.dialects.blocking import run_blocking
-from timeledger.dialects.form_bodies import read_params
-from timeledger.dialects.json_bodies import BodyError
+from timeledger.dialects.scaffold.endpoints import Body, Call, anonymous, route
+from timeledger.dialects.scaffold.pages import PAGES
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorize {app}</title></head>
@@ -61,23 +59,18 @@ def _refusal(message: str) -> Response:
     )
 
 
-async def authorize(request: Request) -> Response:
-    uow = request.app.state.unit_of_work()
-    uri = str(request.url)
+def _authorize(call: Call[None]) -> Response:
+    uri = str(call.request.url)
     try:
-        consent = await run_blocking(request, validate_authorization, uow, uri)
-        if request.method == "GET":
+        consent = validate_authorization(call.uow, uri)
+        if call.request.method == "GET":
             return _page(consent)
-        form = await read_params(request)
+        form = call.params or {}
         if form.get("decision") == "deny":
-            return RedirectResponse(
-                await run_blocking(request, deny_authorization, uow, uri), status_code=302
-            )
+            return RedirectResponse(deny_authorization(call.uow, uri), status_code=302)
         email = form.get("email", "")
         try:
-            location = await run_blocking(
-                request, approve_authorization, uow, uri, email, form.get("password", "")
-            )
+            location = approve_authorization(call.uow, uri, email, form.get("password", ""))
         except AuthError as error:
             if error.code != "invalid_login":
                 raise
@@ -85,12 +78,20 @@ async def authorize(request: Request) -> Response:
         return RedirectResponse(location, status_code=302)
     except OAuthRedirect as redirect:
         return RedirectResponse(redirect.location, status_code=302)
-    except (AuthError, BodyError) as error:
-        return _refusal(str(getattr(error, "message", error)))
+    except AuthError as error:
+        return _refusal(error.message)
 
 
-async def callback(request: Request) -> Response:
-    code, error = request.query_params.get("code"), request.query_params.get("error")
+def show_authorization(call: Call[None]) -> Response:
+    return _authorize(call)
+
+
+def answer_authorization(call: Call[None]) -> Response:
+    return _authorize(call)
+
+
+def callback(call: Call[None]) -> Response:
+    code, error = call.query.get("code"), call.query.get("error")
     if code:
         text = f"<p>Your authorization code is <code>{escape(code)}</code>. It works once, for 5 minutes.</p>"
     else:
@@ -100,6 +101,7 @@ async def callback(request: Request) -> Response:
 
 def routes() -> list[BaseRoute]:
     return [
-        Route("/oauth/authorize", authorize, methods=["GET", "POST"]),
-        Route("/oauth/callback", callback, methods=["GET"]),
+        route(PAGES, "GET", "/oauth/authorize", show_authorization, anonymous),
+        route(PAGES, "POST", "/oauth/authorize", answer_authorization, anonymous, body=Body.PARAMS),
+        route(PAGES, "GET", "/oauth/callback", callback, anonymous),
     ]

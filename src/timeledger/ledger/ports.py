@@ -4,6 +4,7 @@ there is no unscoped read, so one tenant's records cannot reach another by accid
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -35,13 +36,23 @@ class ListRepository(Protocol):
     ) -> list[ListEntry]: ...
 
     def add(
-        self, company_key: int, draft: ListDraft, name: str, full_name: str, sublevel: int, now: datetime
-    ) -> ListEntry: ...
+        self,
+        company_key: int,
+        draft: ListDraft,
+        name: str,
+        full_name: str,
+        sublevel: int,
+        now: datetime,
+        root_key: int | None = None,
+    ) -> ListEntry:
+        """Store a new entry below ``draft.parent_key``, whose hierarchy's top is ``root_key``."""
+        ...
 
     def update(
         self, entry: ListEntry, expected_revision: int, changes: Mapping[str, Any], now: datetime
     ) -> ListEntry:
-        """Write ``changes`` (ledger field names, plus ``full_name``, ``sublevel``, ``extra``, ``links``)
+        """Write ``changes`` (ledger field names, plus ``full_name``, ``sublevel``, ``root_key``, ``extra``,
+        ``links``)
         if the stored revision is still ``expected_revision``; else raise StaleRevisionError."""
         ...
 
@@ -53,6 +64,7 @@ class ListRepository(Protocol):
         new_full_name: str,
         depth_change: int,
         now: datetime,
+        root_key: int | None = None,
     ) -> None: ...
 
     def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]: ...
@@ -179,7 +191,8 @@ class TenancyRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back; a
+    block opened inside another joins its transaction."""
 
     lists: ListRepository
     time_entries: TimeEntryRepository
@@ -196,7 +209,13 @@ class UnitOfWork(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self) -> None:
+        """Commit, unless this block joined an open unit of work: then the block that opened it does."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A part of the open unit of work that is undone alone when it raises."""
+        ...
 
 
 class Clock(Protocol):

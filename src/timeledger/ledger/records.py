@@ -18,11 +18,16 @@ def merged_extra(current: Mapping[str, Any], changes: Mapping[str, Mapping[str, 
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """A pointer to a list entry with what every API needs to show it: its key, full name and birth."""
+    """A pointer to a list entry with what every API needs to show it: its key, full name and birth.
+
+    ``root_key`` is the top-level entry above a job or sub-item (a FreshBooks project's client);
+    None when the entry is top-level itself. Only references into hierarchies carry it.
+    """
 
     key: int
     full_name: str
     created_at: datetime
+    root_key: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,7 @@ class ListEntry:
     ``extra`` holds the attributes only one API knows and no rule reads (an employee's emergency
     contact, a vendor's terms): ``{api: {field: value}}`` in that API's own names, round-tripped
     unchanged. ``links`` are references to other entries that no rule reads, by role name.
+    ``root_key`` is the top-level entry above it (None when it is top-level), as on ``Ref``.
     """
 
     key: int
@@ -59,9 +65,10 @@ class ListEntry:
     extra: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Ref] = field(default_factory=dict)
     deleted_at: datetime | None = None
+    root_key: int | None = None
 
     def ref(self) -> Ref:
-        return Ref(self.key, self.full_name, self.created_at)
+        return Ref(self.key, self.full_name, self.created_at, self.root_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,15 @@ from timeledger.ledger.errors import RuleError
 from timeledger.ledger.records import ListEntry, TimeEntry
 from timeledger.ledger.values import BillingStatus, ListKind
 
+# The longest entry the ledger keeps: what a 32-bit column holds, and what every API can render back
+# (FreshBooks' and QuickBooks Time's durations are 32-bit seconds; Conductor's PT596523H14M).
+MAX_DURATION_SECONDS = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class TimeEntryDraft:
+    """A new entry. ``is_running`` starts a timer instead: it has a start and no duration yet."""
+
     person_key: int
     work_date: date
     duration_seconds: int | None
@@ -30,9 +36,11 @@ class TimeEntryDraft:
     external_id: str | None = None
     started_at: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    is_running: bool = False
 
 
 # The fields an update may change; the service resolves the ``*_key`` ones to records first.
+# ``is_running`` starts or stops the entry's timer (see ``services.time_entries.update_time_entry``).
 UPDATABLE_FIELDS = frozenset(
     {
         "person_key",
@@ -46,6 +54,7 @@ UPDATABLE_FIELDS = frozenset(
         "billing_status",
         "started_at",
         "extra",
+        "is_running",
     }
 )
 
@@ -97,8 +106,8 @@ def check_wage_item(person: ListEntry, wage_item: ListEntry | None) -> None:
 def check_duration(
     duration_seconds: int | None, is_running: bool, started_at: datetime | None = None
 ) -> None:
-    """A logged entry has a non-negative duration; a running timer has none until it stops, and it
-    must know when it started, or it could never be stopped."""
+    """A logged entry has a duration of zero up to ``MAX_DURATION_SECONDS``; a running timer has none
+    until it stops, and it must know when it started, or it could never be stopped."""
     if is_running:
         if duration_seconds is not None:
             raise RuleError(
@@ -112,6 +121,12 @@ def check_duration(
     if duration_seconds is None or duration_seconds < 0:
         raise RuleError(
             "invalid_duration", "A time entry needs a duration of zero or more.", field="duration"
+        )
+    if duration_seconds > MAX_DURATION_SECONDS:
+        raise RuleError(
+            "invalid_duration",
+            f"A time entry lasts at most {MAX_DURATION_SECONDS} seconds (about 68 years).",
+            field="duration",
         )
 
 
@@ -132,6 +147,25 @@ def check_one_running_timer(person: ListEntry, running: TimeEntry | None, key: i
             f'"{person.full_name}" already has a running timer; stop it before starting another.',
             field="duration",
         )
+
+
+def timer_duration(
+    entry: TimeEntry, is_running: bool, changes: Mapping[str, Any], now: datetime
+) -> int | None:
+    """The duration an entry has once its timer is in state ``is_running``.
+
+    Stopping a running timer times it from its start up to ``now``, unless ``changes`` gives a
+    duration; a timer that runs (or starts again) has none, and a duration given for it is kept so
+    that ``check_duration`` refuses the contradiction; a stopped entry keeps the duration given.
+    """
+    given = changes.get("duration_seconds", entry.duration_seconds)
+    if entry.is_running and not is_running and given is None:
+        started_at = changes.get("started_at") or entry.started_at
+        assert started_at is not None, "a running timer always knows its start"
+        return elapsed_seconds(started_at, now)
+    if is_running and not entry.is_running and "duration_seconds" not in changes:
+        return None
+    return given
 
 
 def elapsed_seconds(started_at: datetime, now: datetime) -> int:

@@ -44,3 +44,11 @@ class ActiveStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
     ALL = "all"
+
+
+class EntryState(StrEnum):
+    """Where a list entry stands: in use, kept but inactive (archived), or deleted."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DELETED = "deleted"

@@ -100,6 +100,9 @@ list_entries = Table(
     Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("parent_id", Key, ForeignKey("list_entries.id")),
+    # The top-level entry above this one (NULL for a top-level entry itself): a FreshBooks project's
+    # client, kept so no reader has to split the full name. Derived from parent_id; not a reference.
+    Column("root_id", Key),
     Column("name", String(255), nullable=False),
     Column("full_name", Text, nullable=False),
     # casefolded full name: uniqueness, exact lookups and QuickBooks' case-insensitive ordering

@@ -1,6 +1,16 @@
-"""One transaction per unit of work: commit when told to, roll back on anything else."""
+"""One transaction per unit of work: commit when told to, roll back on anything else.
+
+A request opens one unit of work around everything it does (``dialects/scaffold``); the ledger
+services it calls open their own ``with uow`` blocks too, so that they also work alone (the CLI,
+the demo, tests). A block opened while another is open joins it: it runs in the same transaction,
+and its ``commit()`` leaves the commit to the block that opened the transaction. So a request
+commits once, at the end, or not at all.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
@@ -13,9 +23,11 @@ from timeledger.store.repositories.time_entries import SqlTimeEntryRepository
 
 
 class SqlUnitOfWork:
-    """Reusable: each ``with`` block is one transaction on a pooled connection.
+    """Reusable: each outermost ``with`` block is one transaction on a pooled connection.
 
     ``write()`` marks the next block as a writer, which on SQLite takes the write lock at BEGIN.
+    A writer nested in a reader is a bug (the lock would be taken late, where SQLite can refuse
+    it), so it raises rather than quietly upgrading.
     """
 
     lists: SqlListRepository
@@ -28,15 +40,22 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None
-        self._writing = False
+        self._wants_write = False
+        self._depth = 0
 
     def write(self) -> SqlUnitOfWork:
-        self._writing = True
+        self._wants_write = True
         return self
 
     def __enter__(self) -> SqlUnitOfWork:
+        wants_write, self._wants_write = self._wants_write, False
+        if self._conn is not None:
+            if wants_write and not self._conn.info["write"]:
+                raise RuntimeError("a write was started inside a read-only unit of work")
+            self._depth += 1
+            return self
         conn = self._engine.connect()
-        conn.info["write"] = self._writing
+        conn.info["write"] = wants_write
         self._conn = conn
         self._transaction = conn.begin()
         self.lists = SqlListRepository(conn)
@@ -49,6 +68,9 @@ class SqlUnitOfWork:
 
     def __exit__(self, *exc: object) -> None:
         assert self._conn is not None
+        if self._depth:
+            self._depth -= 1
+            return
         try:
             if self._transaction.is_active:
                 self._transaction.rollback()
@@ -56,7 +78,16 @@ class SqlUnitOfWork:
             self._conn.info["write"] = False
             self._conn.close()
             self._conn = None
-            self._writing = False
 
     def commit(self) -> None:
-        self._transaction.commit()
+        """Commit the transaction, unless this block joined one: then its opener commits."""
+        if self._depth == 0:
+            self._transaction.commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the open transaction that fails alone: on an exception, what it wrote is
+        undone and the exception goes on; the rest of the transaction stays usable."""
+        assert self._conn is not None, "a savepoint needs an open unit of work"
+        with self._conn.begin_nested():
+            yield

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import conductor as conductor_sdk
 import httpx
 import pytest
 from conductor import Conductor
+from sqlalchemy import create_engine, text
+
+from tests.servers import Server
+from timeledger.store.engine import normalise_url
 
 
 def test_an_end_user_is_created_listed_retrieved_and_deleted(conductor: Conductor) -> None:
@@ -78,10 +83,36 @@ def test_an_auth_session_needs_the_organizations_publishable_key(conductor: Cond
         conductor.auth_sessions.create(publishable_key="pk_tl_wrong", end_user_id=end_user.id)
 
 
-def test_an_expired_setup_link_does_not_connect(conductor: Conductor, demo: dict[str, Any]) -> None:
+def test_an_expired_setup_link_does_not_connect(
+    conductor: Conductor, demo: dict[str, Any], server: Server
+) -> None:
     end_user = conductor.end_users.create(company_name="Late", email="l@example.com", source_id="l")
     session = conductor.auth_sessions.create(
-        publishable_key=demo["conductor"]["publishable_key"], end_user_id=end_user.id, link_expiry_mins=0
+        publishable_key=demo["conductor"]["publishable_key"], end_user_id=end_user.id, link_expiry_mins=15
     )
-    assert httpx.post(session.auth_flow_url).status_code == 404
+    # Fifteen minutes pass (the shortest link Conductor makes): the session's expiry is moved back.
+    engine = create_engine(normalise_url(server.database_url))
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE auth_sessions SET expires_at = :past WHERE public_id = :id"),
+            {"past": datetime(2020, 1, 1), "id": session.id},
+        )
+    engine.dispose()
+    page = httpx.post(session.auth_flow_url)
+    assert page.status_code == 410 and "expired" in page.text
     assert conductor.end_users.retrieve(end_user.id).integration_connections == []
+
+
+@pytest.mark.parametrize("minutes", [0, 14, -5, 10081, 1_000_000_000_000_000])
+def test_an_auth_session_link_lives_15_minutes_to_7_days(
+    conductor: Conductor, demo: dict[str, Any], minutes: int
+) -> None:
+    end_user = conductor.end_users.create(company_name="Span", email="s@example.com", source_id="s")
+    with pytest.raises(conductor_sdk.BadRequestError) as excinfo:
+        conductor.auth_sessions.create(
+            publishable_key=demo["conductor"]["publishable_key"],
+            end_user_id=end_user.id,
+            link_expiry_mins=minutes,
+        )
+    error = excinfo.value.body["error"]  # type: ignore[index]
+    assert error["code"] == "INVALID_REQUEST" and "linkExpiryMins" in error["message"]

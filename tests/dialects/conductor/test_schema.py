@@ -29,8 +29,8 @@ from conductor.types.qbd import (
 from conductor.types.qbd.journal_entry import CreditLine, DebitLine
 from conductor.types.qbd.vendor import AdditionalContact
 
-from timeledger.dialects.conductor.schema import REQUESTS, RESPONSES
-from timeledger.dialects.conductor.validation import Shape, render
+from timeledger.dialects.conductor.wire.schema import REQUESTS, RESPONSES
+from timeledger.dialects.conductor.wire.validation import Shape, render
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -16,7 +16,7 @@ import pytest
 from conductor import Conductor
 
 from timeledger.dialects.conductor.errors import ConductorError
-from timeledger.dialects.conductor.validation import validate_body, validate_query
+from timeledger.dialects.conductor.wire.validation import validate_body, validate_query
 
 END_USER = "end_usr_1234567abcdefg"
 ID = "80000001-1234567890"

@@ -1,4 +1,5 @@
-"""Conductor's error body, and one table from ledger error codes to it.
+"""Conductor's error body, and the one table from every refusal to it: ledger error codes, auth
+codes, the scaffold's own refusals (body too large, malformed body, bad value), the router's.
 
 Conductor reports QuickBooks' own refusals (stale revision, unknown reference, duplicate name,
 an accounting rule) as ``INTEGRATION_ERROR`` / ``QBD_REQUEST_ERROR`` with HTTP 502 and the
@@ -10,7 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
 from timeledger.auth.errors import AuthError
+from timeledger.dialects.conductor.wire.responses import json_response, request_id
+from timeledger.dialects.scaffold.errors import BodyTooLargeError, RequestError
 from timeledger.ledger.errors import RULE_CODES, LedgerError
 
 GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again later."
@@ -113,9 +120,7 @@ def from_ledger(error: LedgerError) -> ConductorError:
         return qbd_request_error(message, _INTEGRATION_CODES[error.code])
     if error.code in RULE_CODES:
         return qbd_request_error(message)
-    return ConductorError(
-        500, "INTERNAL_ERROR", "INTERNAL_SERVER_ERROR", "An internal server error occurred."
-    )
+    return internal_error_body()
 
 
 def from_auth(error: AuthError) -> ConductorError:
@@ -134,3 +139,53 @@ def from_auth(error: AuthError) -> ConductorError:
     if error.code == "invalid_publishable_key":
         return ConductorError(401, "AUTHENTICATION_ERROR", "PUBLISHABLE_KEY_INVALID", error.message)
     return ConductorError(401, "AUTHENTICATION_ERROR", "API_KEY_INVALID", error.message, GENERIC_USER_MESSAGE)
+
+
+def internal_error_body() -> ConductorError:
+    return ConductorError(
+        500, "INTERNAL_ERROR", "INTERNAL_SERVER_ERROR", "An internal server error occurred."
+    )
+
+
+def from_exception(request: Request, error: Exception) -> ConductorError | None:
+    """Conductor's terms for a refusal, or None for anything unexpected."""
+    if isinstance(error, ConductorError):
+        return error
+    if isinstance(error, LedgerError):
+        return from_ledger(error)
+    if isinstance(error, AuthError):
+        return from_auth(error)
+    if isinstance(error, BodyTooLargeError):
+        return ConductorError(
+            413, "INVALID_REQUEST_ERROR", "REQUEST_TOO_LARGE", error.message, INVALID_REQUEST_USER_MESSAGE
+        )
+    if isinstance(error, RequestError):
+        return invalid_request(error.message)
+    if isinstance(error, HTTPException):
+        if error.status_code == 404:
+            return resource_missing(f"Unrecognized request URL ({request.method}: {request.url.path}).")
+        return ConductorError(
+            error.status_code,
+            "INVALID_REQUEST_ERROR",
+            "INVALID_REQUEST",
+            f"{error.detail} ({request.method}: {request.url.path}).",
+            INVALID_REQUEST_USER_MESSAGE,
+        )
+    return None
+
+
+def error_response(request: Request, error: ConductorError) -> Response:
+    # Only an unexpected 5xx of our own may be worth retrying; every refusal repeats identically.
+    headers = {} if error.type == "INTERNAL_ERROR" else {"x-should-retry": "false"}
+    if error.status == 413:
+        headers["Connection"] = "close"  # the unread body is still on the connection
+    return json_response(request, error.to_body(request_id(request)), error.status, headers)
+
+
+def refusal(request: Request, error: Exception) -> Response | None:
+    known = from_exception(request, error)
+    return None if known is None else error_response(request, known)
+
+
+def internal_error(request: Request) -> Response:
+    return error_response(request, internal_error_body())

@@ -14,7 +14,8 @@ from timeledger.dialects.conductor.errors import invalid_request, resource_missi
 from timeledger.ledger.records import Ref
 
 LIST_ID_BASE = 0x80000000
-_ID = re.compile(r"^([0-9A-Fa-f]{1,15})-(\d{1,12})$")
+# ASCII only (``\d`` would take "\u0661"), matched whole (``$`` would let a trailing newline through).
+_ID = re.compile(r"([0-9A-Fa-f]{1,15})-([0-9]{1,12})")
 
 # A key no row has: what a well-formed ID below the list base parses to.
 NO_KEY = -1
@@ -36,9 +37,9 @@ def render_ref(ref: Ref | None) -> dict[str, str | None] | None:
 
 
 def _split(text: str, field: str) -> int:
-    match = _ID.match(text)
+    match = _ID.fullmatch(text)
     if match is None:
-        raise invalid_request(f'"{field}" is not a valid QuickBooks Desktop ID: "{text}".')
+        raise invalid_request(f'"{field}" is not a valid QuickBooks Desktop ID: "{text[:40]}".')
     return int(match.group(1), 16)
 
 

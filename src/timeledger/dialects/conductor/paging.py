@@ -9,6 +9,7 @@ import binascii
 import orjson
 
 from timeledger.dialects.conductor.errors import invalid_request
+from timeledger.dialects.scaffold.values import INT64_MAX
 
 
 def encode_cursor(position: tuple[str, int], remaining: int | None = None) -> str:
@@ -24,14 +25,18 @@ def _decode(cursor: str) -> tuple[str, int, int | None]:
         remaining = rest[0] if rest else None
         if (
             not isinstance(sort_value, str)
+            or isinstance(key, bool)
             or not isinstance(key, int)
+            or not 0 <= key <= INT64_MAX
             or len(rest) > 1
+            or isinstance(remaining, bool)
             or not isinstance(remaining, int | None)
+            or (remaining is not None and not 0 <= remaining <= INT64_MAX)
         ):
             raise ValueError(cursor)
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
         raise invalid_request(
-            f'The cursor "{cursor}" is invalid or expired; start again without a cursor.'
+            f'The cursor "{cursor[:80]}" is invalid or expired; start again without a cursor.'
         ) from None
     return sort_value, key, remaining
 

@@ -1,4 +1,7 @@
-"""Conductor's endpoints under ``/v1``: parse, call one ledger or auth service, render."""
+"""Conductor's endpoints under ``/v1``, on the request scaffold: each handler parses, makes one
+ledger or auth call, and renders. Authentication is the route's strategy (``organization`` for
+``/end-users`` and ``/auth-sessions``, ``company`` for ``/quickbooks-desktop``), run by the scaffold.
+"""
 
 from __future__ import annotations
 
@@ -9,130 +12,289 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from timeledger.auth import sessions
-from timeledger.auth.errors import AuthError
-from timeledger.dialects.blocking import run_blocking
-from timeledger.dialects.conductor import wire
-from timeledger.dialects.conductor.currency_routes import CURRENCY_ROUTES
-from timeledger.dialects.conductor.endpoints import Call, endpoint
-from timeledger.dialects.conductor.ids import parse_txn_id, render_txn_id, require_same_id
-from timeledger.dialects.conductor.journal_routes import JOURNAL_ROUTES
-from timeledger.dialects.conductor.list_routes import LIST_ROUTES
+from timeledger.auth.keys import authenticate_company, authenticate_organization, bearer_secret
+from timeledger.dialects.conductor import errors
+from timeledger.dialects.conductor.ids import (
+    parse_list_id,
+    parse_txn_id,
+    render_list_id,
+    render_txn_id,
+    require_same_id,
+)
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
-from timeledger.dialects.conductor.validation import validate_body
-from timeledger.ledger.clock import utc_now
-from timeledger.ledger.errors import LedgerError
-from timeledger.ledger.records import TimeEntry
-from timeledger.ledger.services import companies, time_entries
+from timeledger.dialects.conductor.wire import currencies as currency_wire
+from timeledger.dialects.conductor.wire import journal_entries as journal_wire
+from timeledger.dialects.conductor.wire import lists as list_wire
+from timeledger.dialects.conductor.wire import platform, time_tracking
+from timeledger.dialects.conductor.wire.responses import respond
+from timeledger.dialects.conductor.wire.validation import validate_query
+from timeledger.dialects.scaffold.endpoints import Body, Call, Dialect, anonymous, route
+from timeledger.dialects.scaffold.pages import PAGES
+from timeledger.ledger.journal import Currency, JournalEntry
+from timeledger.ledger.ports import UnitOfWork
+from timeledger.ledger.records import ListEntry, TimeEntry
+from timeledger.ledger.services import companies, currencies, journal_entries, lists, time_entries
+from timeledger.ledger.tenancy import Company, Organization
+from timeledger.ledger.values import ListKind
+
+CONDUCTOR = Dialect(respond=respond, refusal=errors.refusal, internal_error=errors.internal_error)
 
 QBD = "/v1/quickbooks-desktop"
 ACTIVITIES = f"{QBD}/time-tracking-activities"
+JOURNAL_ENTRIES = f"{QBD}/journal-entries"
+CURRENCIES = f"{QBD}/currencies"
+
+
+# --- authentication strategies --------------------------------------------------------------------
+
+
+def organization(uow: UnitOfWork, request: Request) -> Organization:
+    """``Authorization: Bearer <secret key>``: the organization that owns the key."""
+    return authenticate_organization(uow, bearer_secret(request.headers.get("authorization")))
+
+
+def company(uow: UnitOfWork, request: Request) -> Company:
+    """The secret key, then the ``Conductor-End-User-Id`` company of its organization, connected."""
+    _, found = authenticate_company(
+        uow,
+        bearer_secret(request.headers.get("authorization")),
+        request.headers.get("conductor-end-user-id"),
+    )
+    return found
 
 
 # --- end users, auth sessions, health check -------------------------------------------------------
 
 
-def create_end_user(call: Call) -> dict[str, Any]:
-    organization = call.organization()
-    fields = validate_body("end_users.create", call.json())
-    company = companies.create_company(
-        call.uow, organization.key, fields["companyName"], fields["email"], fields["sourceId"]
-    )
-    return wire.render_end_user(company)
-
-
-def list_end_users(call: Call) -> dict[str, Any]:
-    organization = call.organization()
-    return plain_list(
-        "/v1/end-users",
-        [wire.render_end_user(c) for c in companies.list_companies(call.uow, organization.key)],
+def create_end_user(call: Call[Organization]) -> dict[str, Any]:
+    name, email, source_id = platform.parse_end_user(call.json())
+    return platform.render_end_user(
+        companies.create_company(call.uow, call.caller.key, name, email, source_id)
     )
 
 
-def retrieve_end_user(call: Call) -> dict[str, Any]:
-    organization = call.organization()
-    return wire.render_end_user(companies.retrieve_company(call.uow, organization.key, call.path["id"]))
+def list_end_users(call: Call[Organization]) -> dict[str, Any]:
+    found = companies.list_companies(call.uow, call.caller.key)
+    return plain_list("/v1/end-users", [platform.render_end_user(c) for c in found])
 
 
-def delete_end_user(call: Call) -> dict[str, Any]:
-    organization = call.organization()
-    company = companies.delete_company(call.uow, organization.key, call.path["id"])
-    return {"id": company.public_id, "objectType": "end_user", "deleted": True}
+def retrieve_end_user(call: Call[Organization]) -> dict[str, Any]:
+    return platform.render_end_user(companies.retrieve_company(call.uow, call.caller.key, call.path["id"]))
 
 
-def create_auth_session(call: Call) -> dict[str, Any]:
-    organization = call.organization()
-    fields = validate_body("auth_sessions.create", call.json())
+def delete_end_user(call: Call[Organization]) -> dict[str, Any]:
+    deleted = companies.delete_company(call.uow, call.caller.key, call.path["id"])
+    return {"id": deleted.public_id, "objectType": "end_user", "deleted": True}
+
+
+def create_auth_session(call: Call[Organization]) -> dict[str, Any]:
+    publishable_key, end_user_id, minutes, redirect_url = platform.parse_auth_session(call.json())
     session = sessions.create_auth_session(
-        call.uow,
-        organization,
-        fields["publishableKey"],
-        fields["endUserId"],
-        fields.get("linkExpiryMins", 30),
-        fields.get("redirectUrl"),
+        call.uow, call.caller, publishable_key, end_user_id, minutes, redirect_url
     )
     base = str(call.request.base_url).rstrip("/")
-    url = f"{base}/connect/qbd/{session.client_secret}?{urlencode({'key': fields['publishableKey']})}"
-    return wire.render_auth_session(session, url)
+    url = f"{base}/connect/qbd/{session.client_secret}?{urlencode({'key': publishable_key})}"
+    return platform.render_auth_session(session, url)
 
 
-def health_check(call: Call) -> dict[str, Any]:
+def health_check(call: Call[Company]) -> dict[str, Any]:
     started = time.perf_counter()
-    company = call.company()
-    with call.uow.write():
-        call.uow.tenancy.touch_connection(company, utc_now())
-        call.uow.commit()
+    companies.record_request(call.uow, call.caller)
     return {"duration": round((time.perf_counter() - started) * 1000, 3), "status": "ok"}
 
 
 # --- time tracking activities ----------------------------------------------------------------------
 
 
-def create_time_tracking_activity(call: Call) -> dict[str, Any]:
-    company = call.company()
-    draft = wire.parse_time_tracking_activity(call.json())
-    return wire.render_time_tracking_activity(time_entries.create_time_entry(call.uow, company.key, draft))
-
-
-def _activity(call: Call, company_key: int) -> TimeEntry:
+def _activity(call: Call[Company]) -> TimeEntry:
     """The activity the path names. The key part of an ID finds the row; the created part must
     match too, or the ID names nothing."""
-    entry = time_entries.retrieve_time_entry(call.uow, company_key, parse_txn_id(call.path["id"], "id"))
+    entry = time_entries.retrieve_time_entry(call.uow, call.caller.key, parse_txn_id(call.path["id"], "id"))
     require_same_id(call.path["id"], render_txn_id(entry.key, entry.created_at))
     return entry
 
 
-def retrieve_time_tracking_activity(call: Call) -> dict[str, Any]:
-    company = call.company()
-    return wire.render_time_tracking_activity(_activity(call, company.key))
+def create_time_tracking_activity(call: Call[Company]) -> dict[str, Any]:
+    draft = time_tracking.parse_time_tracking_activity(call.json())
+    entry = time_entries.create_time_entry(call.uow, call.caller.key, draft)
+    return time_tracking.render_time_tracking_activity(entry)
 
 
-def update_time_tracking_activity(call: Call) -> dict[str, Any]:
-    company = call.company()
-    revision, changes = wire.parse_time_tracking_activity_update(call.json())
-    key = _activity(call, company.key).key
-    entry = time_entries.update_time_entry(call.uow, company.key, key, revision, changes)
-    return wire.render_time_tracking_activity(entry)
+def retrieve_time_tracking_activity(call: Call[Company]) -> dict[str, Any]:
+    return time_tracking.render_time_tracking_activity(_activity(call))
 
 
-def list_time_tracking_activities(call: Call) -> dict[str, Any]:
-    company = call.company()
-    query = wire.parse_time_tracking_activity_query(call.query)
-    page = time_entries.list_time_entries(call.uow, company.key, query)
-    data = [wire.render_time_tracking_activity(e) for e in page.items]
+def update_time_tracking_activity(call: Call[Company]) -> dict[str, Any]:
+    revision, changes = time_tracking.parse_time_tracking_activity_update(call.json())
+    key = _activity(call).key
+    entry = time_entries.update_time_entry(call.uow, call.caller.key, key, revision, changes)
+    return time_tracking.render_time_tracking_activity(entry)
+
+
+def list_time_tracking_activities(call: Call[Company]) -> dict[str, Any]:
+    query = time_tracking.parse_time_tracking_activity_query(call.query.multi_items())
+    page = time_entries.list_time_entries(call.uow, call.caller.key, query)
+    data = [time_tracking.render_time_tracking_activity(e) for e in page.items]
     return cursor_page(ACTIVITIES, data, page.remaining, page.last)
 
 
-def delete_time_tracking_activity(call: Call) -> dict[str, Any]:
-    company = call.company()
-    entry = time_entries.delete_time_entry(call.uow, company.key, _activity(call, company.key).key)
+def delete_time_tracking_activity(call: Call[Company]) -> dict[str, Any]:
+    entry = time_entries.delete_time_entry(call.uow, call.caller.key, _activity(call).key)
     return {
         "id": render_txn_id(entry.key, entry.created_at),
         "objectType": "qbd_time_tracking_activity",
         "deleted": True,
     }
+
+
+# --- list objects: employees, vendors, other names, customers, items, classes, wage items, accounts ----
+
+
+def _list_routes(obj: list_wire.ListObject) -> list[BaseRoute]:
+    base = f"{QBD}/{obj.path}"
+
+    def existing(call: Call[Company]) -> ListEntry:
+        """The entry the path names; its ID's created part must match too, or it names nothing."""
+        entry = lists.retrieve_list_entry(
+            call.uow, call.caller.key, obj.kind, parse_list_id(call.path["id"], "id")
+        )
+        require_same_id(call.path["id"], render_list_id(entry.key, entry.created_at))
+        return entry
+
+    def render(
+        call: Call[Company], entries: list[ListEntry], options: dict[str, Any] | None = None
+    ) -> list[Any]:
+        # Accounts show balances computed from posted journal lines; other lists keep none.
+        balances = (
+            journal_entries.account_balances(call.uow, call.caller.key, entries)
+            if obj.kind is ListKind.ACCOUNT
+            else {}
+        )
+        return [
+            list_wire.render_list_object(obj, e, options=options, balance=balances.get(e.key))
+            for e in entries
+        ]
+
+    def create(call: Call[Company]) -> dict[str, Any]:
+        draft = list_wire.parse_list_object(obj, call.json())
+        return render(call, [lists.create_list_entry(call.uow, call.caller.key, draft)])[0]
+
+    def retrieve(call: Call[Company]) -> dict[str, Any]:
+        return render(call, [existing(call)])[0]
+
+    def update(call: Call[Company]) -> dict[str, Any]:
+        revision, changes, extra, links = list_wire.parse_list_object_update(obj, call.json())
+        key = existing(call).key
+        entry = lists.update_list_entry(
+            call.uow, call.caller.key, obj.kind, key, revision, changes, extra=extra, links=links
+        )
+        return render(call, [entry])[0]
+
+    def list_(call: Call[Company]) -> dict[str, Any]:
+        params = call.query.multi_items()
+        query = list_wire.parse_list_query(obj, params)
+        page = lists.list_list_entries(call.uow, call.caller.key, query)
+        data = render(call, page.items, validate_query(f"{obj.operations}.list", params))
+        return cursor_page(base, data, page.remaining, page.last) if obj.is_paged else plain_list(base, data)
+
+    for handler, name in ((create, "create"), (retrieve, "retrieve"), (update, "update"), (list_, "list")):
+        handler.__name__ = f"{name}_{obj.operations}"  # names the handler in logs: create_vendors
+    found = [
+        route(CONDUCTOR, "POST", base, create, company),
+        route(CONDUCTOR, "GET", base, list_, company),
+        route(CONDUCTOR, "GET", f"{base}/{{id}}", retrieve, company),
+    ]
+    if obj.can_update:
+        found.append(route(CONDUCTOR, "POST", f"{base}/{{id}}", update, company))
+    return found
+
+
+# --- journal entries ------------------------------------------------------------------------------
+
+
+def _journal_entry(call: Call[Company]) -> JournalEntry:
+    """The entry the path names: its key finds it, and its created time must match too."""
+    entry = journal_entries.retrieve_journal_entry(
+        call.uow, call.caller.key, parse_txn_id(call.path["id"], "id")
+    )
+    require_same_id(call.path["id"], render_txn_id(entry.key, entry.created_at))
+    return entry
+
+
+def create_journal_entry(call: Call[Company]) -> dict[str, Any]:
+    draft, paths = journal_wire.parse_journal_entry(call.json())
+    with journal_wire.lines_named(paths):
+        entry = journal_entries.create_journal_entry(call.uow, call.caller, draft)
+    return journal_wire.render_journal_entry(entry)
+
+
+def retrieve_journal_entry(call: Call[Company]) -> dict[str, Any]:
+    return journal_wire.render_journal_entry(_journal_entry(call))
+
+
+def update_journal_entry(call: Call[Company]) -> dict[str, Any]:
+    body = call.json()
+    revision, changes, lines, paths = journal_wire.parse_journal_entry_update(body)
+    current = _journal_entry(call)
+    journal_wire.check_line_ids(body, current, lines, paths)
+    with journal_wire.lines_named(paths):
+        entry = journal_entries.update_journal_entry(
+            call.uow, call.caller, current.key, revision, changes, lines
+        )
+    return journal_wire.render_journal_entry(entry)
+
+
+def list_journal_entries(call: Call[Company]) -> dict[str, Any]:
+    query = journal_wire.parse_journal_entry_query(call.query.multi_items())
+    page = journal_entries.list_journal_entries(call.uow, call.caller.key, query)
+    data = [journal_wire.render_journal_entry(e, include_lines=query.include_lines) for e in page.items]
+    return cursor_page(JOURNAL_ENTRIES, data, page.remaining, page.last)
+
+
+def delete_journal_entry(call: Call[Company]) -> dict[str, Any]:
+    deleted = journal_entries.delete_journal_entry(call.uow, call.caller.key, _journal_entry(call).key)
+    return journal_wire.render_deleted(deleted)
+
+
+def void_journal_entry(call: Call[Company]) -> dict[str, Any]:
+    voided = journal_entries.void_journal_entry(call.uow, call.caller.key, _journal_entry(call).key)
+    return journal_wire.render_voided(voided)
+
+
+# --- currencies -----------------------------------------------------------------------------------
+
+
+def _currency(call: Call[Company]) -> Currency:
+    found = currencies.retrieve_currency(call.uow, call.caller.key, parse_list_id(call.path["id"], "id"))
+    require_same_id(call.path["id"], render_list_id(found.key, found.created_at))
+    return found
+
+
+def create_currency(call: Call[Company]) -> dict[str, Any]:
+    draft = currency_wire.parse_currency(call.json())
+    return currency_wire.render_currency(currencies.create_currency(call.uow, call.caller.key, draft))
+
+
+def retrieve_currency(call: Call[Company]) -> dict[str, Any]:
+    return currency_wire.render_currency(_currency(call))
+
+
+def update_currency(call: Call[Company]) -> dict[str, Any]:
+    revision, changes, format_changes = currency_wire.parse_currency_update(call.json())
+    key = _currency(call).key
+    updated = currencies.update_currency(
+        call.uow, call.caller.key, call.caller.home_currency_code, key, revision, changes, format_changes
+    )
+    return currency_wire.render_currency(updated)
+
+
+def list_currencies(call: Call[Company]) -> dict[str, Any]:
+    query = currency_wire.parse_currency_query(call.query.multi_items())
+    found = currencies.list_currencies(call.uow, call.caller.key, query)
+    return plain_list(CURRENCIES, [currency_wire.render_currency(c) for c in found])
 
 
 # --- the page an auth session's link opens ------------------------------------------------------------
@@ -145,39 +307,47 @@ _CONNECT_PAGE = """<!doctype html>
 </body></html>"""
 
 
-async def connect_page(request: Request) -> Response:
-    """GET shows the setup step; POST completes it (timeledger has no Web Connector to wait for)."""
-    secret = request.path_params["client_secret"]
-    uow = request.app.state.unit_of_work()
-    if request.method == "GET":
-        message = "Press Connect to finish setting up this company's QuickBooks Desktop connection."
-        return HTMLResponse(_CONNECT_PAGE.format(message=escape(message)))
-    try:
-        session, company = await run_blocking(request, sessions.complete_auth_session, uow, secret)
-    except (LedgerError, AuthError) as error:
-        return HTMLResponse(f"<!doctype html><p>{escape(error.message)}</p>", status_code=404)
+def show_connect_page(call: Call[None]) -> Response:
+    message = "Press Connect to finish setting up this company's QuickBooks Desktop connection."
+    return HTMLResponse(_CONNECT_PAGE.format(message=escape(message)))
+
+
+def connect(call: Call[None]) -> Response:
+    """Following the link completes the setup: timeledger has no Web Connector to wait for."""
+    session, connected = sessions.complete_auth_session(call.uow, call.path["client_secret"])
     if session.redirect_url:
         return RedirectResponse(session.redirect_url, status_code=303)
-    return HTMLResponse(
-        f"<!doctype html><h1>Connected</h1><p>{escape(company.name)} is connected to QuickBooks Desktop.</p>"
-    )
+    name = escape(connected.name)
+    return HTMLResponse(f"<!doctype html><h1>Connected</h1><p>{name} is connected to QuickBooks Desktop.</p>")
 
 
 def routes() -> list[BaseRoute]:
+    c = CONDUCTOR
     return [
-        Route("/v1/end-users", endpoint(create_end_user), methods=["POST"]),
-        Route("/v1/end-users", endpoint(list_end_users), methods=["GET"]),
-        Route("/v1/end-users/{id}", endpoint(retrieve_end_user), methods=["GET"]),
-        Route("/v1/end-users/{id}", endpoint(delete_end_user), methods=["DELETE"]),
-        Route("/v1/auth-sessions", endpoint(create_auth_session), methods=["POST"]),
-        Route(f"{QBD}/health-check", endpoint(health_check), methods=["GET"]),
-        Route(ACTIVITIES, endpoint(create_time_tracking_activity), methods=["POST"]),
-        Route(ACTIVITIES, endpoint(list_time_tracking_activities), methods=["GET"]),
-        Route(f"{ACTIVITIES}/{{id}}", endpoint(retrieve_time_tracking_activity), methods=["GET"]),
-        Route(f"{ACTIVITIES}/{{id}}", endpoint(update_time_tracking_activity), methods=["POST"]),
-        Route(f"{ACTIVITIES}/{{id}}", endpoint(delete_time_tracking_activity), methods=["DELETE"]),
-        *LIST_ROUTES,
-        *JOURNAL_ROUTES,
-        *CURRENCY_ROUTES,
-        Route("/connect/qbd/{client_secret}", connect_page, methods=["GET", "POST"]),
+        route(c, "POST", "/v1/end-users", create_end_user, organization),
+        route(c, "GET", "/v1/end-users", list_end_users, organization),
+        route(c, "GET", "/v1/end-users/{id}", retrieve_end_user, organization),
+        route(c, "DELETE", "/v1/end-users/{id}", delete_end_user, organization),
+        route(c, "POST", "/v1/auth-sessions", create_auth_session, organization),
+        # A GET that writes: it records the connection's last request.
+        route(c, "GET", f"{QBD}/health-check", health_check, company, writes=True),
+        route(c, "POST", ACTIVITIES, create_time_tracking_activity, company),
+        route(c, "GET", ACTIVITIES, list_time_tracking_activities, company),
+        route(c, "GET", f"{ACTIVITIES}/{{id}}", retrieve_time_tracking_activity, company),
+        route(c, "POST", f"{ACTIVITIES}/{{id}}", update_time_tracking_activity, company),
+        route(c, "DELETE", f"{ACTIVITIES}/{{id}}", delete_time_tracking_activity, company),
+        *(r for obj in list_wire.LIST_OBJECTS for r in _list_routes(obj)),
+        route(c, "POST", JOURNAL_ENTRIES, create_journal_entry, company),
+        route(c, "GET", JOURNAL_ENTRIES, list_journal_entries, company),
+        route(c, "GET", f"{JOURNAL_ENTRIES}/{{id}}", retrieve_journal_entry, company),
+        route(c, "POST", f"{JOURNAL_ENTRIES}/{{id}}", update_journal_entry, company),
+        route(c, "DELETE", f"{JOURNAL_ENTRIES}/{{id}}", delete_journal_entry, company),
+        # The SDK sends void without a body (but with a JSON content type): none is read.
+        route(c, "POST", f"{JOURNAL_ENTRIES}/{{id}}/void", void_journal_entry, company, body=Body.NONE),
+        route(c, "POST", CURRENCIES, create_currency, company),
+        route(c, "GET", CURRENCIES, list_currencies, company),
+        route(c, "GET", f"{CURRENCIES}/{{id}}", retrieve_currency, company),
+        route(c, "POST", f"{CURRENCIES}/{{id}}", update_currency, company),
+        route(PAGES, "GET", "/connect/qbd/{client_secret}", show_connect_page, anonymous),
+        route(PAGES, "POST", "/connect/qbd/{client_secret}", connect, anonymous, body=Body.NONE),
     ]

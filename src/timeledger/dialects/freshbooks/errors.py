@@ -1,4 +1,5 @@
-"""FreshBooks' error bodies, one shape per API family, and one table from ledger codes to them.
+"""FreshBooks' error bodies, one shape per API family, and the one table from every refusal to
+them: ledger codes, auth codes, the scaffold's own refusals, the router's.
 
 The SDK parses errors per family (reference §1.6): project-like endpoints (time entries, projects,
 services) read ``errno`` and ``error`` (an object of field -> message, or a string); accounting
@@ -13,7 +14,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
 from timeledger.auth.errors import AuthError
+from timeledger.dialects.scaffold.errors import (
+    BodyTooLargeError,
+    InvalidValueError,
+    MalformedBodyError,
+    RequestError,
+)
 from timeledger.ledger.errors import RULE_CODES, LedgerError
 
 NOT_FOUND_MESSAGE = "Requested resource could not be found."
@@ -86,10 +98,6 @@ def not_found(message: str = NOT_FOUND_MESSAGE) -> FreshBooksError:
     return FreshBooksError(404, message, ERRNO_UNKNOWN_RESOURCE, None, "not_found")
 
 
-def internal_error() -> FreshBooksError:
-    return FreshBooksError(500, "An internal error occurred.", None, None, "server_error")
-
-
 # Ledger field names, as a FreshBooks caller wrote them.
 _WIRE_FIELDS = {
     "person": "identity_id",
@@ -116,7 +124,7 @@ def from_ledger(error: LedgerError) -> FreshBooksError:
         return FreshBooksError(409, error.message, ERRNO_CONFLICT, field, "conflict")
     if error.code in RULE_CODES:
         return invalid(field or "time_entry", error.message, errno=ERRNO_RULE)
-    return internal_error()
+    return FreshBooksError(500, "An internal error occurred.", None, None, "server_error")
 
 
 def from_auth(error: AuthError) -> FreshBooksError:
@@ -125,12 +133,70 @@ def from_auth(error: AuthError) -> FreshBooksError:
     return FreshBooksError(401, UNAUTHENTICATED_MESSAGE, ERRNO_ACCESS_DENIED, None, "unauthenticated")
 
 
-def family_of(path: str) -> Family | None:
-    """The FreshBooks family a request path belongs to, or None if it is not a FreshBooks path."""
+PREFIXES = ("/timetracking/", "/projects/", "/comments/", "/accounting/", "/auth/")
+
+
+def family_of(path: str) -> Family:
+    """The FreshBooks family a request path belongs to (its error shape)."""
     if path.startswith("/accounting/"):
         return Family.ACCOUNTING
     if path.startswith("/auth/"):
         return Family.AUTH
-    if path.startswith(("/timetracking/", "/projects/", "/comments/")):
-        return Family.PROJECT
+    return Family.PROJECT
+
+
+def from_exception(request: Request, error: Exception) -> FreshBooksError | None:
+    """FreshBooks' terms for a refusal, or None for anything unexpected."""
+    auth_family = family_of(request.url.path) is Family.AUTH
+    if isinstance(error, FreshBooksError):
+        return error
+    if isinstance(error, LedgerError):
+        return from_ledger(error)
+    if isinstance(error, AuthError):
+        return from_auth(error)
+    if isinstance(error, BodyTooLargeError):
+        return FreshBooksError(413, error.message, ERRNO_INVALID_VALUE, None, "invalid_request")
+    if isinstance(error, InvalidValueError):
+        if auth_family:
+            return FreshBooksError(400, error.message, None, error.field, "invalid_request")
+        return invalid(error.field, error.problem)
+    if isinstance(error, MalformedBodyError | RequestError):
+        # The auth family answers as OAuth servers do (400 invalid_request); the others validate
+        # with 422, which the SDK does not retry (reference §1.7).
+        return FreshBooksError(
+            400 if auth_family else 422, error.message, ERRNO_INVALID_VALUE, None, "invalid_request"
+        )
+    if isinstance(error, HTTPException):
+        if error.status_code == 404:
+            return not_found()
+        return FreshBooksError(
+            error.status_code,
+            f"{error.detail} ({request.method} {request.url.path})",
+            None,
+            None,
+            "invalid_request",
+        )
     return None
+
+
+def error_response(request: Request, error: FreshBooksError) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if error.status == 401 else {}
+    if error.status == 413:
+        headers["Connection"] = "close"  # the unread body is still on the connection
+    return Response(
+        orjson.dumps(error.body(family_of(request.url.path))),
+        status_code=error.status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def refusal(request: Request, error: Exception) -> Response | None:
+    known = from_exception(request, error)
+    return None if known is None else error_response(request, known)
+
+
+def internal_error(request: Request) -> Response:
+    return error_response(
+        request, FreshBooksError(500, "An internal error occurred.", None, None, "server_error")
+    )

@@ -12,9 +12,9 @@ import string
 from typing import Any
 
 from timeledger.dialects.freshbooks.errors import FreshBooksError, invalid, not_found
+from timeledger.dialects.scaffold.values import INT64_MAX, check_integer, parse_integer
 
 _LETTERS = string.ascii_letters
-MAX_ID = 2**62  # beyond any key; larger numbers would overflow the database's integers
 _OFFSET = 52**4  # the smallest five-letter value
 
 
@@ -37,30 +37,28 @@ def parse_account_id(text: str) -> int | None:
 
 
 def parse_path_id(text: str) -> int:
-    """An id in a path: a malformed one names nothing, so it is not found (as FreshBooks answers)."""
-    if not text.isdigit() or len(text) > 18:
+    """An id in a path: a malformed one (``--5``, ``²``, 25 digits) names nothing, so it is not
+    found, as FreshBooks answers."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise not_found()
     return int(text)
 
 
 def parse_int(value: Any, field: str, *, nullable: bool = True) -> int | None:
-    """An id or count in a body: an int, or a numeric string as the docs' own examples send."""
+    """An id or count in a body or query: an int, or a numeric string as the docs' own examples send."""
     if value is None or value == "":
         if nullable:
             return None
         raise invalid(field, "field required")
     if isinstance(value, bool):
         raise invalid(field, "must be an integer", value)
-    number: int | None = None
+    if isinstance(value, float) and value.is_integer() and abs(value) <= INT64_MAX:
+        value = int(value)
     if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 20:
-        number = int(value.strip())
-    if number is None or abs(number) >= MAX_ID:
-        raise invalid(field, "must be an integer", value)
-    return number
+        return check_integer(value, field)
+    if isinstance(value, str):
+        return parse_integer(value.strip(), field)
+    raise invalid(field, "must be an integer", value)
 
 
 def parse_query_id(value: str, field: str) -> int:

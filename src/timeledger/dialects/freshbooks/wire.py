@@ -10,33 +10,38 @@ Fields no other API knows live in the record's ``extra["freshbooks"]`` and come 
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from timeledger.dialects.freshbooks.errors import (
-    ERRNO_INVALID_PAGE,
-    ERRNO_INVALID_PER_PAGE,
-    ERRNO_REQUIRED,
-    invalid,
-    required,
-)
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from timeledger.dialects.freshbooks.errors import ERRNO_REQUIRED, invalid, required
 from timeledger.dialects.freshbooks.ids import parse_int, parse_query_id, render_account_id
+from timeledger.dialects.freshbooks.paging import offset, page_numbers, parse_paging
+from timeledger.dialects.scaffold.bodies import parse_json
+from timeledger.dialects.scaffold.errors import MalformedBodyError
+from timeledger.dialects.scaffold.values import (
+    check_duration,
+    check_instant,
+    parse_decimal,
+    parse_flag,
+    parse_iso_date,
+)
 from timeledger.ledger.lists import ListDraft
-from timeledger.ledger.queries import TimeEntryQuery, TimeEntryTotals
-from timeledger.ledger.records import ListEntry, TimeEntry
+from timeledger.ledger.queries import ListQuery, TimeEntryQuery, TimeEntryTotals
+from timeledger.ledger.records import ListEntry, Ref, TimeEntry
 from timeledger.ledger.tenancy import Company
-from timeledger.ledger.time_entries import TimeEntryDraft, check_duration, nominal_start, work_date_of
-from timeledger.ledger.values import BillingStatus, ListKind
+from timeledger.ledger.time_entries import TimeEntryDraft, nominal_start, work_date_of
+from timeledger.ledger.values import ActiveStatus, BillingStatus, EntryState, ListKind
 
 API = "freshbooks"
 NO_KEY = -1  # a key no row has
-MAX_PER_PAGE = 100
 EASTERN = ZoneInfo("America/New_York")
 ONE_MICROSECOND = timedelta(microseconds=1)
 
@@ -44,15 +49,31 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 # --- values --------------------------------------------------------------------------------------
 
 
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(payload), status_code=status, media_type="application/json")
+
+
+def respond(_request: Request, payload: Any) -> Response:
+    return json_response(payload)
+
+
+def envelope(body: bytes, name: str) -> dict[str, Any]:
+    """The object under ``name`` in a JSON body (``{"time_entry": {...}}``, reference §1.3)."""
+    try:
+        data = parse_json(body)
+    except MalformedBodyError as error:
+        raise invalid(name, error.message) from None
+    if not isinstance(data, dict) or not isinstance(data.get(name), dict):
+        raise invalid(name, "field required")
+    return data[name]
+
+
 def parse_bool(value: Any, field: str) -> bool:
     """true/false/1/0 in any case: the SDK sends ``True``, the docs' examples ``1`` (reference §1.4)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "1", "false", "0"):
-        return value.strip().lower() in ("true", "1")
-    raise invalid(field, "must be true or false", value)
+    return parse_flag(value, field)
+
+
+_DATETIME_PROBLEM = "must be a date-time such as 2024-01-31T09:00:00Z"
 
 
 def parse_datetime(value: Any, field: str) -> datetime:
@@ -60,26 +81,25 @@ def parse_datetime(value: Any, field: str) -> datetime:
     or Unix seconds. A ``+`` the query string turned into a space is put back (reference §1.4)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return datetime.fromtimestamp(value, UTC)
+            return check_instant(datetime.fromtimestamp(value, UTC), field)
         except (OverflowError, ValueError, OSError):
-            raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value) from None
-    if not isinstance(value, str) or not value.strip():
-        raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value)
+            raise invalid(field, _DATETIME_PROBLEM, value) from None
+    if not isinstance(value, str) or not value.strip() or not value.isascii():
+        raise invalid(field, _DATETIME_PROBLEM, value)
     text = re.sub(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$", r"\1+\2", value.strip())
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise invalid(field, "must be a date-time such as 2024-01-31T09:00:00Z", value) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        raise invalid(field, _DATETIME_PROBLEM, value) from None
+    return check_instant(moment, field)
 
 
 def parse_date(value: Any, field: str) -> date | None:
     if value is None or value == "":
         return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise invalid(field, "must be a date such as 2024-01-31", value) from None
+    if not isinstance(value, str):
+        raise invalid(field, "must be a date such as 2024-01-31", value)
+    return parse_iso_date(value.strip(), field)
 
 
 def parse_text(value: Any, field: str) -> str | None:
@@ -114,37 +134,25 @@ def _extra(entry: ListEntry | TimeEntry) -> Mapping[str, Any]:
     return entry.extra.get(API, {})
 
 
-# --- paging --------------------------------------------------------------------------------------
-
-
-def parse_paging(params: Mapping[str, str], default_per_page: int) -> tuple[int, int]:
-    """``page`` (0 is served as 1) and ``per_page`` (capped at 100), as FreshBooks does (reference §2.4)."""
-    page_text, per_page_text = params.get("page"), params.get("per_page")
-    try:
-        page = int(page_text) if page_text not in (None, "") else 1
-    except ValueError:
-        raise invalid("page", "must be a positive integer", page_text, ERRNO_INVALID_PAGE) from None
-    try:
-        per_page = int(per_page_text) if per_page_text not in (None, "") else default_per_page
-    except ValueError:
-        raise invalid(
-            "per_page", "must be a positive integer", per_page_text, ERRNO_INVALID_PER_PAGE
-        ) from None
-    if page < 0:
-        raise invalid("page", "must be a positive integer", page_text, ERRNO_INVALID_PAGE)
-    if per_page < 1:
-        raise invalid("per_page", "must be a positive integer", per_page_text, ERRNO_INVALID_PER_PAGE)
-    return max(page, 1), min(per_page, MAX_PER_PAGE)
-
-
-def page_numbers(page: int, per_page: int, total: int) -> dict[str, int]:
-    return {"page": page, "pages": math.ceil(total / per_page), "per_page": per_page, "total": total}
-
-
 # --- time entries --------------------------------------------------------------------------------
 
-# FreshBooks-only time entry fields a caller may set; kept as the entry's FreshBooks extras.
-_TIME_ENTRY_EXTRAS = ("retainer_id", "task_id", "pending_client", "pending_project", "pending_task")
+# FreshBooks-only time entry fields a caller may set, kept as the entry's FreshBooks extras, each
+# checked as the type FreshBooks gives it: ids are integers, pending names text.
+_TIME_ENTRY_EXTRAS = {
+    "retainer_id": "int",
+    "task_id": "int",
+    "pending_client": "text",
+    "pending_project": "text",
+    "pending_task": "text",
+}
+
+
+def _time_entry_extras(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: parse_int(fields[name], name) if kind == "int" else parse_text(fields[name], name)
+        for name, kind in _TIME_ENTRY_EXTRAS.items()
+        if name in fields
+    }
 
 
 def billing_status(billable: bool, billed: bool) -> BillingStatus:
@@ -153,14 +161,9 @@ def billing_status(billable: bool, billed: bool) -> BillingStatus:
     return BillingStatus.BILLABLE if billable else BillingStatus.NOT_BILLABLE
 
 
-MAX_DURATION = 2**31 - 1  # the column's range: some 68 years
-
-
 def _duration(fields: Mapping[str, Any]) -> int | None:
     duration = parse_int(fields.get("duration"), "duration")
-    if duration is not None and duration > MAX_DURATION:
-        raise invalid("duration", f"must be at most {MAX_DURATION} seconds", duration)
-    return duration
+    return None if duration is None else check_duration(duration, "duration")
 
 
 def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeEntryDraft:
@@ -173,11 +176,7 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
     duration = _duration(fields)
     if is_logged and duration is None:  # else it would be a running timer, which is_logged says it is not
         raise required("duration")
-    if not is_logged:
-        # The ledger tells a timer by its missing duration; ``is_logged: false`` with one is a
-        # contradiction the ledger's own rule names.
-        check_duration(duration, is_running=True, started_at=started_at)
-    extra: dict[str, Any] = {k: fields[k] for k in _TIME_ENTRY_EXTRAS if fields.get(k) is not None}
+    extra = {k: v for k, v in _time_entry_extras(fields).items() if v is not None}
     if not is_logged:
         extra["timer"] = True
     return TimeEntryDraft(
@@ -193,45 +192,40 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
         ),
         started_at=started_at,
         extra={API: extra},
+        is_running=not is_logged,
     )
 
 
-def parse_time_entry_update(
-    fields: Mapping[str, Any], current: TimeEntry, current_client_key: int | None
-) -> tuple[dict[str, Any], bool]:
-    """The ledger changes a PUT asks for (only the keys present change), and whether it stops a timer.
+def parse_time_entry_update(fields: Mapping[str, Any], current: TimeEntry) -> dict[str, Any]:
+    """The ledger changes a PUT asks for; only the keys present change.
 
-    ``is_logged: true`` stops a running timer (with the ``duration`` given, else the time since it
-    started); ``is_logged: false`` starts the entry running again. ``timer`` is accepted and ignored.
+    ``is_logged: true`` stops a running timer and ``is_logged: false`` starts the entry running
+    again (the ledger times a stopped timer); a duration given without ``is_logged`` logs the
+    entry. ``timer`` is accepted and ignored.
     """
     changes: dict[str, Any] = {}
-    stop = False
     if "is_logged" in fields:
-        is_logged = parse_bool(fields["is_logged"], "is_logged")
-        if is_logged and current.is_running:
-            stop = True
-        elif not is_logged and not current.is_running:
-            changes["duration_seconds"] = None
+        changes["is_running"] = not parse_bool(fields["is_logged"], "is_logged")
+        if changes["is_running"] and not current.is_running:
             changes["extra"] = {API: {"timer": True}}
-    if "duration" in fields and not ("is_logged" in fields and "duration_seconds" in changes):
+    if "duration" in fields:
         duration = _duration(fields)
-        if duration is not None or not stop:
+        if duration is not None or "is_logged" not in fields:
             changes["duration_seconds"] = duration
+        if duration is not None and "is_logged" not in fields:
+            changes["is_running"] = False
     if "started_at" in fields:
         changes["started_at"] = parse_datetime(fields["started_at"], "started_at")
     if "identity_id" in fields:
         changes["person_key"] = parse_int(fields["identity_id"], "identity_id", nullable=False)
+    client_key, project_key = client_and_project(current.customer)
     if fields.get("project_id") is not None:
         changes["customer_key"] = parse_int(fields["project_id"], "project_id")
     elif "project_id" in fields or "client_id" in fields:
-        client_key = parse_int(fields.get("client_id", current_client_key), "client_id")
-        project_key = (
-            None
-            if current.customer is None or ":" not in current.customer.full_name
-            else current.customer.key
-        )
-        if "project_id" in fields or client_key != current_client_key or project_key is None:
-            changes["customer_key"] = client_key
+        # No project: the entry is for the client (the one sent, else the one it has).
+        new_client_key = parse_int(fields.get("client_id", client_key), "client_id")
+        if "project_id" in fields or new_client_key != client_key or project_key is None:
+            changes["customer_key"] = new_client_key
     if "service_id" in fields:
         changes["service_item_key"] = parse_int(fields["service_id"], "service_id")
     if "note" in fields:
@@ -245,10 +239,10 @@ def parse_time_entry_update(
                 fields.get("billed", current.billing_status is BillingStatus.HAS_BEEN_BILLED), "billed"
             ),
         )
-    extras = {k: fields[k] for k in _TIME_ENTRY_EXTRAS if k in fields}
+    extras = _time_entry_extras(fields)
     if extras:
         changes["extra"] = {API: {**changes.get("extra", {}).get(API, {}), **extras}}
-    return changes, stop
+    return changes
 
 
 def parse_time_entry_query(
@@ -264,6 +258,9 @@ def parse_time_entry_query(
     def key(name: str) -> tuple[int, ...]:
         return (parse_query_id(params[name], name),) if params.get(name) not in (None, "") else ()
 
+    def moment(name: str) -> datetime | None:
+        return parse_datetime(params[name], name) if params.get(name) not in (None, "") else None
+
     statuses = set(BillingStatus)
     if (billable := flag("billable")) is not None:
         statuses &= (
@@ -278,10 +275,6 @@ def parse_time_entry_query(
             else {BillingStatus.BILLABLE, BillingStatus.NOT_BILLABLE}
         )
     person_keys = key("identity_id") or (() if flag("team") else (caller_person_key,))
-
-    def moment(name: str) -> datetime | None:
-        return parse_datetime(params[name], name) if params.get(name) not in (None, "") else None
-
     if not statuses:  # billed but not billable: nothing is both
         person_keys = (NO_KEY,)
     query = TimeEntryQuery(
@@ -295,25 +288,25 @@ def parse_time_entry_query(
         updated_after=moment("updated_since"),
         include_running=bool(flag("include_unlogged")),
         include_deleted=bool(flag("include_deleted")),
-        offset=(page - 1) * per_page,
+        offset=offset(page, per_page),
         limit=per_page,
         newest_first=True,
     )
     return query, page, per_page
 
 
-def client_and_project(customer: Any, roots: Mapping[str, int]) -> tuple[int | None, int | None]:
+def client_and_project(customer: Ref | None) -> tuple[int | None, int | None]:
     """(client_id, project_id) for a ledger customer reference: a job is a project under its top customer."""
     if customer is None:
         return None, None
-    if ":" not in customer.full_name:
+    if customer.root_key is None:
         return customer.key, None
-    return roots.get(customer.full_name), customer.key
+    return customer.root_key, customer.key
 
 
-def render_time_entry(entry: TimeEntry, roots: Mapping[str, int]) -> dict[str, Any]:
+def render_time_entry(entry: TimeEntry) -> dict[str, Any]:
     extra = _extra(entry)
-    client_id, project_id = client_and_project(entry.customer, roots)
+    client_id, project_id = client_and_project(entry.customer)
     started_at = nominal_start(entry)
     timer = None
     if entry.is_running or extra.get("timer"):
@@ -372,12 +365,12 @@ _BILLING_METHODS = ("business_rate", "project_rate", "service_rate", "team_membe
 
 
 def _decimal_text(value: Any, field: str) -> str | None:
+    """A money or rate field as FreshBooks returns it, a decimal string; JSON numbers are accepted."""
     if value is None or value == "":
         return None
-    try:
-        return str(Decimal(str(value)))
-    except InvalidOperation:
-        raise invalid(field, "must be a decimal number", value) from None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise invalid(field, "must be a decimal number", value)
+    return str(parse_decimal(str(value).strip(), field))
 
 
 def _project_extras(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -441,9 +434,29 @@ def parse_project_update(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dic
     return changes, _project_extras(fields)
 
 
-def render_project(entry: ListEntry, roots: Mapping[str, int], *, single: bool) -> dict[str, Any]:
+def parse_project_query(params: Mapping[str, str]) -> tuple[ListQuery, int, int]:
+    """Projects are the jobs (customers below another); ``active`` and ``updated_since`` filter them."""
+    page, per_page = parse_paging(params, 30)
+    status = ActiveStatus.ALL
+    if params.get("active") not in (None, ""):
+        status = ActiveStatus.ACTIVE if parse_bool(params["active"], "active") else ActiveStatus.INACTIVE
+    updated = (
+        parse_datetime(params["updated_since"], "updated_since") if params.get("updated_since") else None
+    )
+    query = ListQuery(
+        kind=ListKind.CUSTOMER,
+        has_parent=True,
+        status=status,
+        updated_after=updated,
+        offset=offset(page, per_page),
+        limit=per_page,
+    )
+    return query, page, per_page
+
+
+def render_project(entry: ListEntry, *, single: bool) -> dict[str, Any]:
     extra = {**_PROJECT_EXTRAS, **_extra(entry)}
-    client_id = roots.get(entry.full_name)
+    client_id = entry.root_key
     project = {
         "id": entry.key,
         "title": entry.name,
@@ -497,6 +510,14 @@ def parse_service_update(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dic
             raise required("name")
         changes["name"] = list_name(name)
     return changes, _service_extras(fields)
+
+
+def parse_service_query(params: Mapping[str, str]) -> tuple[ListQuery, int, int]:
+    page, per_page = parse_paging(params, 30)
+    query = ListQuery(
+        kind=ListKind.SERVICE_ITEM, status=ActiveStatus.ALL, offset=offset(page, per_page), limit=per_page
+    )
+    return query, page, per_page
 
 
 def render_service(entry: ListEntry, business_id: int) -> dict[str, Any]:
@@ -566,9 +587,19 @@ def client_name(
     return None
 
 
+def _client_extra(name: str, value: Any) -> Any:
+    """A FreshBooks-only client field, checked as the type its default has (text, flag, id)."""
+    default = _CLIENT_EXTRAS[name]
+    if isinstance(default, bool):
+        return parse_bool(value, name)
+    if name == "retainer_id":
+        return parse_int(value, name)
+    return parse_text(value, name)
+
+
 def _client_fields(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     ledger = {name: parse_text(fields[wire], wire) for wire, name in _CLIENT_FIELDS.items() if wire in fields}
-    extra = {k: fields[k] for k in _CLIENT_EXTRAS if k in fields}
+    extra = {k: _client_extra(k, fields[k]) for k in _CLIENT_EXTRAS if k in fields}
     return ledger, extra
 
 
@@ -608,21 +639,74 @@ def parse_client_update(
     return ledger, extra
 
 
-def parse_vis_state(value: Any) -> int:
-    state = parse_int(value, "vis_state", nullable=False)
-    if state not in (0, 1, 2):
+# ``vis_state`` (reference §5): 0 active, 1 deleted, 2 archived.
+_VIS_STATES = {0: EntryState.ACTIVE, 1: EntryState.DELETED, 2: EntryState.INACTIVE}
+_VIS_STATE_OF = {state: number for number, state in _VIS_STATES.items()}
+
+
+def parse_vis_state(value: Any) -> EntryState:
+    state = _VIS_STATES.get(parse_int(value, "vis_state", nullable=False))  # type: ignore[arg-type]
+    if state is None:
         raise invalid("vis_state", "must be 0 (active), 1 (deleted) or 2 (archived)", value)
-    return state  # type: ignore[return-value]
+    return state
 
 
-def render_client(entry: ListEntry, company: Company) -> dict[str, Any]:
+# ``search[...]`` filters on clients (reference §5), as (ledger fields, like?) per name.
+_CLIENT_LIKE = {
+    "organization_like": ("company_name", "name"),
+    "fname_like": ("first_name",),
+    "lname_like": ("last_name",),
+    "note_like": ("note",),
+    "phone_like": ("phone",),
+}
+_LISTED_IN = {
+    EntryState.ACTIVE: (ActiveStatus.ACTIVE, False),
+    EntryState.DELETED: (ActiveStatus.ALL, True),
+    EntryState.INACTIVE: (ActiveStatus.INACTIVE, False),
+}
+
+
+def parse_client_query(params: Mapping[str, str]) -> tuple[ListQuery, int, int]:
+    """Clients are the top-level customers; ``search[...]`` filters them (reference §5)."""
+    page, per_page = parse_paging(params, 15)
+    status, deleted = ActiveStatus.ALL, False
+    if params.get("search[vis_state]") not in (None, ""):
+        status, deleted = _LISTED_IN[parse_vis_state(params["search[vis_state]"])]
+    contains = tuple(
+        (fields, params[f"search[{name}]"])
+        for name, fields in _CLIENT_LIKE.items()
+        if params.get(f"search[{name}]")
+    )
+    equals = (("email", params["search[email]"]),) if params.get("search[email]") else ()
+    updated_min = parse_date(params.get("search[updated_min]"), "updated_min")
+    updated_max = parse_date(params.get("search[updated_max]"), "updated_max")
+    query = ListQuery(
+        kind=ListKind.CUSTOMER,
+        has_parent=False,
+        status=status,
+        deleted=deleted,
+        field_contains=contains,
+        field_equals=equals,
+        updated_after=start_of_day(updated_min) if updated_min else None,
+        # ``updated_max`` is exclusive (reference §5)
+        updated_before=start_of_day(updated_max) - ONE_MICROSECOND if updated_max else None,
+        offset=offset(page, per_page),
+        limit=per_page,
+    )
+    return query, page, per_page
+
+
+def render_client(entry: ListEntry) -> dict[str, Any]:
     extra = {**_CLIENT_EXTRAS, **_extra(entry)}
-    vis_state = 1 if entry.deleted_at is not None else (0 if entry.is_active else 2)
+    if entry.deleted_at is not None:
+        vis_state = _VIS_STATE_OF[EntryState.DELETED]
+    else:
+        vis_state = _VIS_STATE_OF[EntryState.ACTIVE if entry.is_active else EntryState.INACTIVE]
     return {
         "id": entry.key,
         "userid": entry.key,
-        "accounting_systemid": render_account_id(company.key),
-        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:client:{company.key}:{entry.key}")),
+        "accounting_systemid": render_account_id(entry.company_key),
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:client:{entry.company_key}:{entry.key}")),
         "organization": entry.company_name or entry.name,
         "fname": entry.first_name or "",
         "lname": entry.last_name or "",

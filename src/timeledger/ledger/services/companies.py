@@ -68,3 +68,10 @@ def delete_company(uow: UnitOfWork, organization_key: int, public_id: str) -> Co
         uow.tenancy.delete_company(company, now)
         uow.commit()
     return company
+
+
+def record_request(uow: UnitOfWork, company: Company) -> None:
+    """Note that the company's QuickBooks Desktop answered a request (its connection's last request)."""
+    with uow.write():
+        uow.tenancy.touch_connection(company, utc_now())
+        uow.commit()

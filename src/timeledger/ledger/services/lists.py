@@ -25,7 +25,7 @@ from timeledger.ledger.lists import (
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.queries import ListQuery, Page
 from timeledger.ledger.records import ListEntry, merged_extra
-from timeledger.ledger.values import ListKind
+from timeledger.ledger.values import EntryState, ListKind
 
 
 def resolve(
@@ -63,6 +63,13 @@ def _check_currency(uow: UnitOfWork, company_key: int, key: int | None) -> None:
         raise UnknownReferenceError("The currency it names does not exist.", field="currency")
 
 
+def _root_below(parent: ListEntry | None) -> int | None:
+    """The top of the hierarchy an entry placed below ``parent`` joins (None: it is a top itself)."""
+    if parent is None:
+        return None
+    return parent.root_key or parent.key
+
+
 # How many numbered variants of a name ``free_name`` tries before giving up.
 MAX_NAME_VARIANTS = 1000
 
@@ -92,7 +99,9 @@ def create_list_entry(
         for candidate in _name_variants(name) if number_duplicate_names else [name]:
             full_name, sublevel = full_name_under(parent, candidate)
             try:
-                entry = uow.lists.add(company_key, draft, candidate, full_name, sublevel, now)
+                entry = uow.lists.add(
+                    company_key, draft, candidate, full_name, sublevel, now, _root_below(parent)
+                )
                 break
             except DuplicateNameError:
                 if not number_duplicate_names or candidate == f"{name} ({MAX_NAME_VARIANTS})":
@@ -108,11 +117,15 @@ def retrieve_list_entry(
     key: int,
     *,
     include_deleted: bool = False,
+    has_parent: bool | None = None,
 ) -> ListEntry:
-    """One entry of the list ``kind`` (or of any of several, such as every kind of person)."""
+    """One entry of the list ``kind`` (or of any of several, such as every kind of person).
+    ``has_parent`` True finds only entries below another (jobs), False only top-level ones."""
     kinds = (kind,) if isinstance(kind, ListKind) else tuple(kind)
     with uow:
         entry = uow.lists.get(company_key, kinds, key, include_deleted=include_deleted)
+    if entry is not None and has_parent is not None and (entry.parent is not None) != has_parent:
+        entry = None
     if entry is None:
         raise NotFoundError(f"No {' or '.join(k.value.replace('_', ' ') for k in kinds)} has that id.")
     return entry
@@ -166,6 +179,8 @@ def update_list_entry(
         _check_links(uow, company_key, links or {})
         _check_currency(uow, company_key, changes.get("currency_key"))
         write: dict[str, Any] = dict(changes)
+        if "parent_key" in changes:
+            write["root_key"] = _root_below(parent)
         if restore:
             write["deleted_at"] = None
         if extra:
@@ -183,8 +198,9 @@ def update_list_entry(
                 if not renaming or candidate == f"{name} ({MAX_NAME_VARIANTS})":
                     raise
         if full_name != entry.full_name:
+            below = write.get("root_key", entry.root_key) or entry.key
             uow.lists.rename_descendants(
-                company_key, kind, entry.full_name, full_name, sublevel - entry.sublevel, now
+                company_key, kind, entry.full_name, full_name, sublevel - entry.sublevel, now, below
             )
         uow.commit()
     return updated
@@ -202,16 +218,31 @@ def delete_list_entry(uow: UnitOfWork, company_key: int, kind: ListKind, key: in
     return deleted
 
 
-def top_level_customers(uow: UnitOfWork, company_key: int, full_names: Iterable[str]) -> dict[str, int]:
-    """The key of the top-level customer of each customer or job full name (``Acme:Kitchen`` -> Acme's),
-    keyed by that full name; a job whose top-level customer was deleted has none."""
-    roots = {name: name.split(":", 1)[0] for name in full_names}
-    with uow:
-        found = {
-            e.full_name.casefold(): e.key
-            for e in uow.lists.by_full_names(company_key, ListKind.CUSTOMER, set(roots.values()))
-        }
-    return {name: found[root.casefold()] for name, root in roots.items() if root.casefold() in found}
+def set_list_entry_state(
+    uow: UnitOfWork,
+    company_key: int,
+    kind: ListKind,
+    key: int,
+    state: EntryState,
+    *,
+    has_parent: bool | None = None,
+) -> ListEntry:
+    """Put an entry in ``state``: delete it (once: deleting a deleted entry changes nothing), or make
+    it active or inactive, bringing it back if it was deleted. ``has_parent`` narrows which entries
+    the key may name, as for ``retrieve_list_entry``."""
+    with uow.write():
+        current = retrieve_list_entry(
+            uow, company_key, kind, key, include_deleted=True, has_parent=has_parent
+        )
+        if state is EntryState.DELETED:
+            changed = (
+                current if current.deleted_at is not None else delete_list_entry(uow, company_key, kind, key)
+            )
+        else:
+            changes = {"is_active": state is EntryState.ACTIVE}
+            changed = update_list_entry(uow, company_key, kind, key, None, changes, restore=True)
+        uow.commit()
+    return changed
 
 
 def list_list_entries(uow: UnitOfWork, company_key: int, query: ListQuery) -> Page[ListEntry]:

@@ -33,13 +33,14 @@ def _check(
     status: BillingStatus,
     external_id: str | None,
     duration_seconds: int | None,
-    started_at: datetime | None = None,
+    started_at: datetime | None,
+    is_running: bool,
 ) -> None:
     rules.check_person(person)
     rules.check_billing(status, refs["customer_key"], refs["service_item_key"])
     rules.check_wage_item(person, refs["wage_item_key"])
     check_external_id(external_id)
-    rules.check_duration(duration_seconds, is_running=duration_seconds is None, started_at=started_at)
+    rules.check_duration(duration_seconds, is_running=is_running, started_at=started_at)
 
 
 def _running_timer(uow: UnitOfWork, company_key: int, person_key: int) -> TimeEntry | None:
@@ -63,8 +64,16 @@ def create_time_entry(uow: UnitOfWork, company_key: int, draft: rules.TimeEntryD
             if entry is not None:
                 rules.check_active(entry, field)
         status = draft.billing_status or rules.default_billing_status(refs["customer_key"])
-        _check(person, refs, status, draft.external_id, draft.duration_seconds, draft.started_at)
-        if draft.duration_seconds is None:
+        _check(
+            person,
+            refs,
+            status,
+            draft.external_id,
+            draft.duration_seconds,
+            draft.started_at,
+            draft.is_running,
+        )
+        if draft.is_running:
             rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key))
         entry = uow.time_entries.add(company_key, draft, status, now)
         uow.commit()
@@ -90,13 +99,12 @@ def update_time_entry(
     changes: Mapping[str, Any],
     *,
     include_running: bool = False,
-    stop_timer: bool = False,
 ) -> TimeEntry:
     """Change an entry based on revision ``expected_revision``; the result must obey every rule.
 
     ``expected_revision`` None is for APIs without revisions: the change applies to the entry as it is
     now, read and written in one transaction. ``include_running`` lets the change reach a running
-    timer; ``stop_timer`` stops it, timing it up to now unless ``changes`` gives a duration.
+    timer; ``is_running`` in ``changes`` starts or stops its timer (``rules.timer_duration``).
     ``extra`` in ``changes`` is merged API by API, key by key, into what the entry holds.
     """
     unknown = set(changes) - rules.UPDATABLE_FIELDS
@@ -110,11 +118,9 @@ def update_time_entry(
         if expected_revision is not None:
             check_revision(entry.revision, expected_revision)
         changes = _aligned(entry, dict(changes))
-        if stop_timer and entry.is_running and changes.get("duration_seconds") is None:
-            assert entry.started_at is not None
-            changes["duration_seconds"] = rules.elapsed_seconds(
-                changes.get("started_at") or entry.started_at, now
-            )
+        is_running = changes.pop("is_running", entry.is_running)
+        if is_running != entry.is_running or "duration_seconds" in changes:
+            changes["duration_seconds"] = rules.timer_duration(entry, is_running, changes, now)
         person_key = changes.get("person_key", entry.person.key)
         person = resolve(uow, company_key, ANY_KIND, person_key, "person")
         assert person is not None
@@ -132,8 +138,9 @@ def update_time_entry(
                 rules.check_active(refs[field], name)  # type: ignore[arg-type]
         status = changes.get("billing_status", entry.billing_status)
         duration = changes.get("duration_seconds", entry.duration_seconds)
-        _check(person, refs, status, entry.external_id, duration, changes.get("started_at", entry.started_at))
-        if duration is None:
+        started_at = changes.get("started_at", entry.started_at)
+        _check(person, refs, status, entry.external_id, duration, started_at, is_running)
+        if is_running:
             rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key), entry.key)
         if "extra" in changes:
             changes["extra"] = merged_extra(entry.extra, changes["extra"])

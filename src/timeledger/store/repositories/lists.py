@@ -91,8 +91,15 @@ class SqlListRepository:
 
     @staticmethod
     def _record(row: RowMapping, links: Mapping[str, Ref]) -> ListEntry:
+        root_key = row["root_id"]
         parent = (
-            Ref(row["parent_id"], row["parent_full_name"], row["parent_created_at"])
+            # The parent shares the entry's root, unless it is that root.
+            Ref(
+                row["parent_id"],
+                row["parent_full_name"],
+                row["parent_created_at"],
+                None if root_key == row["parent_id"] else root_key,
+            )
             if row["parent_id"] is not None
             else None
         )
@@ -110,6 +117,7 @@ class SqlListRepository:
             extra=row["extra"] or {},
             links=dict(links),
             deleted_at=row["deleted_at"],
+            root_key=root_key,
             currency=Ref(row["currency_id"], row["currency_name"], row["currency_created_at"])
             if row["currency_id"] is not None
             else None,
@@ -141,12 +149,20 @@ class SqlListRepository:
         return self._records(rows)
 
     def add(
-        self, company_key: int, draft: ListDraft, name: str, full_name: str, sublevel: int, now: datetime
+        self,
+        company_key: int,
+        draft: ListDraft,
+        name: str,
+        full_name: str,
+        sublevel: int,
+        now: datetime,
+        root_key: int | None = None,
     ) -> ListEntry:
         values: dict[str, Any] = {
             "company_id": company_key,
             "kind": draft.kind.value,
             "parent_id": draft.parent_key,
+            "root_id": root_key,
             "name": name,
             "full_name": full_name,
             "full_name_key": full_name.casefold(),
@@ -189,6 +205,8 @@ class SqlListRepository:
         values: dict[str, Any] = {c: changes[c] for c in _DIRECT if c in changes}
         if "parent_key" in changes:
             values["parent_id"] = changes["parent_key"]
+        if "root_key" in changes:
+            values["root_id"] = changes["root_key"]
         if "currency_key" in changes:
             values["currency_id"] = changes["currency_key"]
         for c in ("name", "full_name", "sublevel", "extra", "deleted_at"):
@@ -231,8 +249,10 @@ class SqlListRepository:
         new_full_name: str,
         depth_change: int,
         now: datetime,
+        root_key: int | None = None,
     ) -> None:
-        """Swap the full-name prefix of every entry below a renamed or moved one; each gets a new revision.
+        """Swap the full-name prefix of every entry below a renamed or moved one, and give them its
+        root (``root_key``); each gets a new revision.
 
         Done row by row in Python so the casefolded key is computed exactly as on insert
         (SQLite's ``lower()`` only folds ASCII).
@@ -255,6 +275,7 @@ class SqlListRepository:
                     full_name=renamed,
                     full_name_key=renamed.casefold(),
                     sublevel=c.sublevel + depth_change,
+                    root_id=root_key,
                     revision=c.revision + 1,
                     updated_at=now,
                 )

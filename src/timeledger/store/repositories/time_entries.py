@@ -39,6 +39,7 @@ def _joined_select() -> Any:
         source = source.outerjoin(alias, alias.c.id == t.c[column])
         columns += [alias.c.full_name.label(f"{column}_name"), alias.c.created_at.label(f"{column}_created")]
     columns.append(_ALIASES["person_id"].c.kind.label("person_kind"))
+    columns.append(_ALIASES["customer_id"].c.root_id.label("customer_id_root"))
     return select(*columns).select_from(source)
 
 
@@ -62,6 +63,8 @@ def _record(row: RowMapping) -> TimeEntry:
         else None
         for column, attr in _REFS.items()
     }
+    if refs["customer"] is not None:
+        refs["customer"] = replace(refs["customer"], root_key=row["customer_id_root"])
     return TimeEntry(
         key=row["id"],
         company_key=row["company_id"],

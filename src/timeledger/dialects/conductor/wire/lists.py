@@ -20,9 +20,9 @@ from typing import Any
 from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, render_list_id, render_ref
 from timeledger.dialects.conductor.paging import decode_cursor
-from timeledger.dialects.conductor.schema import RESPONSES
-from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import (
+from timeledger.dialects.conductor.wire.schema import RESPONSES
+from timeledger.dialects.conductor.wire.validation import render, validate_body, validate_query
+from timeledger.dialects.conductor.wire.values import (
     parse_decimal,
     parse_limit,
     parse_updated_range,

@@ -9,17 +9,23 @@ back to where the caller wrote it (``creditLines[1].accountId``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id, render_ref, render_txn_id
 from timeledger.dialects.conductor.paging import decode_cursor
-from timeledger.dialects.conductor.text_filters import parse_text_filter
-from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import parse_date, parse_limit, parse_updated_range, render_timestamp
-from timeledger.ledger.errors import UnknownReferenceError
+from timeledger.dialects.conductor.wire.text_filters import parse_text_filter
+from timeledger.dialects.conductor.wire.validation import render, validate_body, validate_query
+from timeledger.dialects.conductor.wire.values import (
+    parse_date,
+    parse_limit,
+    parse_updated_range,
+    render_timestamp,
+)
+from timeledger.ledger.errors import LedgerError, UnknownReferenceError
 from timeledger.ledger.journal import (
     JournalEntry,
     JournalEntryDraft,
@@ -35,7 +41,7 @@ OBJECT_TYPE = "qbd_journal_entry"
 NEW_LINE_ID = "-1"  # QuickBooks' TxnLineID for a line an update adds
 
 # A decimal string as JSON carries it; its sign, size and places are the ledger's to judge.
-_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 # Line fields that name list entries, and the ledger field each becomes.
 _LINE_REFERENCES = {"accountId": "account_key", "entityId": "entity_key", "classId": "class_key"}
@@ -52,7 +58,7 @@ _LEDGER_LINE_FIELD = re.compile(r"^lines\[(\d+)\](?:\.(\w+))?$")
 
 
 def parse_amount(text: str, path: str) -> Decimal:
-    if not _DECIMAL.match(text):
+    if not _DECIMAL.fullmatch(text):
         raise invalid_request(f'Invalid request body: "{path}" must be a decimal string such as "1000.00".')
     return Decimal(text)
 
@@ -148,6 +154,32 @@ def parse_journal_entry_update(
         lines.append(JournalLineChange(key, _parse_line({k: v for k, v in line.items() if k != "id"}, path)))
         paths.append(path)
     return fields["revisionNumber"], changes, lines, paths
+
+
+@contextmanager
+def lines_named(paths: Sequence[str]) -> Iterator[None]:
+    """A refusal about a line names it as the caller wrote it (``debitLines[1].accountId``)."""
+    try:
+        yield
+    except LedgerError as error:
+        error.field = wire_field(error.field, paths)
+        raise
+
+
+def check_line_ids(
+    body: dict[str, Any],
+    current: JournalEntry,
+    lines: Sequence[JournalLineChange] | None,
+    paths: Sequence[str],
+) -> None:
+    """As with the entry's own ID, a line ID's created part must match, or it names no line."""
+    rendered = {ln.key: render_txn_id(ln.key, ln.created_at).upper() for ln in current.lines}
+    for index, change in enumerate(lines or ()):
+        sent = body["lines"][index]["id"].upper()
+        if change.key is not None and rendered.get(change.key, sent) != sent:
+            raise UnknownReferenceError(
+                "No line of this journal entry has that id.", field=f"{paths[index]}.id"
+            )
 
 
 def wire_field(field: str | None, paths: Sequence[str]) -> str | None:

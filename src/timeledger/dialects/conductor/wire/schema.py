@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timeledger.dialects.conductor.validation import Field, Shape
+    from timeledger.dialects.conductor.wire.validation import Field, Shape
 
 REFERENCE: dict[str, Shape] = {
     "id": {"type": "str", "nullable": True},

@@ -6,9 +6,9 @@ from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, render_list_id
-from timeledger.dialects.conductor.text_filters import parse_text_filter
-from timeledger.dialects.conductor.validation import render, validate_body, validate_query
-from timeledger.dialects.conductor.wire import parse_updated_range, render_timestamp
+from timeledger.dialects.conductor.wire.text_filters import parse_text_filter
+from timeledger.dialects.conductor.wire.validation import render, validate_body, validate_query
+from timeledger.dialects.conductor.wire.values import parse_updated_range, render_timestamp
 from timeledger.ledger.journal import Currency, CurrencyDraft, CurrencyFormat
 from timeledger.ledger.queries import CurrencyQuery
 from timeledger.ledger.values import ActiveStatus

@@ -14,7 +14,8 @@ import re
 from typing import Any, Literal, NotRequired, TypedDict
 
 from timeledger.dialects.conductor.errors import invalid_request
-from timeledger.dialects.conductor.schema import REQUESTS, RESPONSES
+from timeledger.dialects.conductor.wire.schema import REQUESTS, RESPONSES
+from timeledger.dialects.scaffold.values import INT64_MAX
 
 WireType = Literal["str", "bool", "int", "float", "date", "object", "array"]
 
@@ -45,8 +46,10 @@ class Shape(TypedDict):
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_INTEGER = re.compile(r"-?[0-9]+")
-_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Bounded like the scaffold's parsers: 19 digits hold any 64-bit integer; an exponent of three
+# digits keeps a float finite or near it, and infinities are refused after.
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+_DECIMAL = re.compile(r"-?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][-+]?[0-9]{1,3})?")
 
 
 def validate_body(operation: str, body: object) -> dict[str, Any]:
@@ -95,7 +98,9 @@ def _body_scalar_problem(kind: str, value: object) -> str | None:
     if kind == "bool":
         return None if isinstance(value, bool) else "must be a boolean"
     if kind == "int":
-        return None if isinstance(value, int) and not isinstance(value, bool) else "must be an integer"
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be an integer"
+        return None if abs(value) <= INT64_MAX else f"must be between {-INT64_MAX} and {INT64_MAX}"
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             return "must be a number"
@@ -164,10 +169,10 @@ def _parse_query_value(field: Field, name: str, raw: str) -> Any:
         problem = "must be true or false" if value is None else None
     elif kind == "int":
         value = int(raw) if _INTEGER.fullmatch(raw) else None
-        problem = "must be an integer" if value is None else None
+        problem = "must be an integer" if value is None or abs(value) > INT64_MAX else None
     elif kind == "float":
         value = float(raw) if _DECIMAL.fullmatch(raw) else None
-        problem = "must be a number" if value is None else None
+        problem = "must be a number" if value is None or not math.isfinite(value) else None
     elif kind == "date":
         problem = "must be a date in YYYY-MM-DD format" if _parse_date(raw) is None else None
     elif kind != "str":
