@@ -300,7 +300,24 @@ def render_list_object(
         _place(values, role, ref)
     if options and options.get("excludeAlternateShippingAddresses"):
         values["alternateShippingAddresses"] = None
+    if values.get("additionalContacts"):
+        values["additionalContacts"] = [
+            _contact(c, entry, i) for i, c in enumerate(values["additionalContacts"])
+        ]
     return render(obj.object_type, values)
+
+
+def _contact(sent: dict[str, Any], entry: ListEntry, index: int) -> dict[str, Any]:
+    """A contact as QuickBooks returns it: what was sent, plus the identity QuickBooks gives each
+    contact (an ID, its entry's times and revision) when the request did not carry one."""
+    return {
+        "id": f"{render_list_id(entry.key, entry.created_at)}-{index + 1}",
+        "createdAt": render_timestamp(entry.created_at),
+        "updatedAt": render_timestamp(entry.updated_at),
+        "revisionNumber": str(entry.revision),
+        "name": " ".join(p for p in (sent.get("firstName"), sent.get("lastName")) if p) or None,
+        **sent,
+    }
 
 
 def _deep_copy(value: Any) -> Any:
