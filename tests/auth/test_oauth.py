@@ -11,6 +11,7 @@ import pytest
 from freshbooks import FreshBooksError
 
 from tests.conformance.freshbooks.conftest import PASSWORD, Business, code_from, consent, sdk_client, sign_in
+from tests.conformance.freshbooks.refusals import token_refusal
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import hash_secret
 from timeledger.auth.oauth import authenticate_bearer
@@ -47,7 +48,7 @@ def test_a_reused_code_is_refused_and_revokes_what_it_granted(
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
     assert _me(app_credentials, first.json()["access_token"]) == 401
     refresh = _token(app_credentials, grant_type="refresh_token", refresh_token=first.json()["refresh_token"])
-    assert refresh.status_code == 400
+    assert refresh.status_code == 400 and refresh.json()["error"] == "invalid_grant"
 
 
 def test_an_expired_code_is_refused(
@@ -81,6 +82,8 @@ def test_a_code_is_bound_to_its_redirect_uri(app_credentials: dict[str, Any], bu
         redirect_uri="https://elsewhere.example/cb",
     )
     assert response.status_code in (400, 401)
+    # RFC 6749 §5.2: a code used with another redirection URI than it was issued for is invalid_grant.
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
 
 
 def test_refreshing_rotates_the_refresh_token(app_credentials: dict[str, Any], business: Business) -> None:
@@ -93,10 +96,10 @@ def test_refreshing_rotates_the_refresh_token(app_credentials: dict[str, Any], b
     with pytest.raises(FreshBooksError) as excinfo:
         sdk_client(app_credentials).refresh_access_token(old_refresh)
     assert excinfo.value.status_code == 400
+    token_refusal(excinfo, 400, "invalid_grant")
     # replaying a spent refresh token ends the whole chain, including the newest refresh token
-    assert (
-        _token(app_credentials, grant_type="refresh_token", refresh_token=fb.refresh_token).status_code == 400
-    )
+    newest = _token(app_credentials, grant_type="refresh_token", refresh_token=fb.refresh_token)
+    assert newest.status_code == 400 and newest.json()["error"] == "invalid_grant"
 
 
 def test_revoking_an_access_token_stops_it(app_credentials: dict[str, Any], business: Business) -> None:
@@ -108,8 +111,9 @@ def test_revoking_an_access_token_stops_it(app_credentials: dict[str, Any], busi
     )
     assert revoked.status_code == 200
     assert _me(app_credentials, fb.access_token) == 401
-    with pytest.raises(FreshBooksError):
+    with pytest.raises(FreshBooksError) as excinfo:
         fb.refresh_access_token()
+    token_refusal(excinfo, 400, "invalid_grant")
 
 
 def test_revoking_an_unknown_token_is_not_an_error(app_credentials: dict[str, Any]) -> None:
@@ -154,13 +158,14 @@ def test_scopes_are_enforced_per_endpoint(app_credentials: dict[str, Any], busin
             business.business_id, {"duration": 60, "started_at": "2026-01-01T00:00:00Z", "is_logged": True}
         )
     assert excinfo.value.status_code == 403 and "user:time_entries:write" in str(excinfo.value)
-    for call in (
-        lambda: fb.clients.list(business.account_id),
-        lambda: fb.projects.list(business.business_id),
+    for call, scope in (
+        (lambda: fb.clients.list(business.account_id), "user:clients:read"),
+        (lambda: fb.projects.list(business.business_id), "user:projects:read"),
     ):
         with pytest.raises(FreshBooksError) as excinfo:
             call()
         assert excinfo.value.status_code == 403
+        assert scope in str(excinfo.value.raw_response)
     assert fb.current_user().identity_id == business.identity_id  # the profile scope comes with every app
 
 

@@ -10,7 +10,9 @@ import conductor
 import pytest
 from freshbooks import FilterBuilder, FreshBooksError, PaginateBuilder
 
+from tests.conformance.conductor.refusals import qbd_refusal, resource_missing
 from tests.conformance.freshbooks.conftest import Business
+from tests.conformance.freshbooks.refusals import not_found
 
 
 def _key(qbd_id: str) -> int:
@@ -133,8 +135,9 @@ def test_a_running_timer_is_invisible_to_conductor_until_it_stops(
     )
     assert _activity_of(qbd_client.qbd, business, timer.id) is None
     qbd_id = f"{timer.id:X}-{0}"
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd_client.qbd.time_tracking_activities.retrieve(qbd_id, conductor_end_user_id=business.end_user_id)
+    resource_missing(excinfo)
     business.fb.time_entries.update(business.business_id, timer.id, {"is_logged": True, "duration": 1800})
     activity = _activity_of(qbd_client.qbd, business, timer.id)
     assert activity is not None and activity.duration == "PT0H30M"
@@ -146,13 +149,15 @@ def test_an_entry_deleted_through_freshbooks_vanishes_from_both(business: Busine
     )
     activity = _activity_of(qbd_client.qbd, business, entry.id)
     business.fb.time_entries.delete(business.business_id, entry.id)
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as conductor_excinfo:
         qbd_client.qbd.time_tracking_activities.retrieve(
             activity.id, conductor_end_user_id=business.end_user_id
         )
+    resource_missing(conductor_excinfo)
     assert _activity_of(qbd_client.qbd, business, entry.id) is None
-    with pytest.raises(FreshBooksError):
+    with pytest.raises(FreshBooksError) as excinfo:
         business.fb.time_entries.get(business.business_id, entry.id)
+    not_found(excinfo)
 
 
 def test_an_activity_deleted_through_conductor_vanishes_from_freshbooks(
@@ -166,6 +171,7 @@ def test_an_activity_deleted_through_conductor_vanishes_from_freshbooks(
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.time_entries.get(business.business_id, entry.id)
     assert excinfo.value.status_code == 404
+    not_found(excinfo)
     deleted = business.fb.time_entries.list(
         business.business_id,
         builders=[FilterBuilder().boolean("include_deleted", True), PaginateBuilder(1, 100)],
@@ -190,6 +196,7 @@ def test_a_stale_conductor_revision_after_a_freshbooks_update_is_refused(
             duration="PT2H",
         )
     assert excinfo.value.body["error"]["integrationCode"] == "3200"  # type: ignore[index]
+    qbd_refusal(excinfo)
     assert business.fb.time_entries.get(business.business_id, entry.id).note == "Changed in FreshBooks"
 
 
@@ -220,21 +227,23 @@ def test_a_token_of_one_company_never_reads_another(new_business: Any, business:
     )
     secret_client = other.fb.clients.create(other.account_id, {"organization": "Private client"})
     fb = business.fb
+    # Each with the errno its family gives a 404: none from project-like endpoints, 1012 from clients.
     attempts = [
-        lambda: fb.time_entries.list(other.business_id),
-        lambda: fb.time_entries.get(other.business_id, secret_entry.id),
-        lambda: fb.time_entries.get(business.business_id, secret_entry.id),
-        lambda: fb.time_entries.update(other.business_id, secret_entry.id, {"note": "mine now"}),
-        lambda: fb.time_entries.delete(other.business_id, secret_entry.id),
-        lambda: fb.projects.list(other.business_id),
-        lambda: fb.services.list(other.business_id),
-        lambda: fb.clients.list(other.account_id),
-        lambda: fb.clients.get(other.account_id, secret_client.id),
-        lambda: fb.clients.get(business.account_id, secret_client.id),
+        (lambda: fb.time_entries.list(other.business_id), None),
+        (lambda: fb.time_entries.get(other.business_id, secret_entry.id), None),
+        (lambda: fb.time_entries.get(business.business_id, secret_entry.id), None),
+        (lambda: fb.time_entries.update(other.business_id, secret_entry.id, {"note": "mine now"}), None),
+        (lambda: fb.time_entries.delete(other.business_id, secret_entry.id), None),
+        (lambda: fb.projects.list(other.business_id), None),
+        (lambda: fb.services.list(other.business_id), None),
+        (lambda: fb.clients.list(other.account_id), 1012),
+        (lambda: fb.clients.get(other.account_id, secret_client.id), 1012),
+        (lambda: fb.clients.get(business.account_id, secret_client.id), 1012),
     ]
-    for attempt in attempts:
+    for attempt, errno in attempts:
         with pytest.raises(FreshBooksError) as excinfo:
             attempt()
         assert excinfo.value.status_code in (401, 404)
+        not_found(excinfo, errno)
         assert "private" not in str(excinfo.value.raw_response).lower()
     assert other.fb.time_entries.get(other.business_id, secret_entry.id).note == "private"

@@ -68,5 +68,7 @@ def test_an_entry_cannot_move_below_itself_or_its_descendants() -> None:
 
 def test_flat_lists_have_no_parents() -> None:
     vendor = replace(customer(1, "Northwind"), kind=ListKind.VENDOR)
-    with pytest.raises(RuleError):
+    with pytest.raises(
+        RuleError, match="has no parent", check=lambda e: (e.code, e.field) == ("invalid_name", "parent")
+    ):
         check_parent(ListKind.VENDOR, None, vendor)

@@ -12,6 +12,7 @@ from conductor import Conductor
 from sqlalchemy import create_engine, text
 
 from tests.conformance.conductor.conftest import make_client
+from tests.conformance.conductor.refusals import invalid_request, qbd_refusal, resource_missing
 from tests.servers import Server, run_cli
 
 
@@ -36,6 +37,7 @@ def test_a_missing_end_user_header_is_a_400(server: Server, demo: dict[str, Any]
     )
     assert response.status_code == 400
     assert "Conductor-End-User-Id" in response.json()["error"]["message"]
+    invalid_request(response, "Conductor-End-User-Id")
 
 
 def test_every_response_carries_a_request_id(server: Server, demo: dict[str, Any], end_user_id: str) -> None:
@@ -73,6 +75,7 @@ def test_a_body_that_is_not_json_is_a_400(server: Server, demo: dict[str, Any], 
     )
     assert response.status_code == 400 and "JSON" in response.json()["error"]["message"]
     assert response.headers["x-should-retry"] == "false"
+    invalid_request(response, "JSON")
 
 
 def test_one_end_user_never_sees_anothers_records(qbd: Any, new_end_user: Any) -> None:
@@ -81,21 +84,26 @@ def test_one_end_user_never_sees_anothers_records(qbd: Any, new_end_user: Any) -
     activity = qbd.time_tracking_activities.create(
         entity_id=employee.id, transaction_date="2026-05-01", duration="PT1H", conductor_end_user_id=mine
     )
-    with pytest.raises(conductor_sdk.NotFoundError):
+    with pytest.raises(conductor_sdk.NotFoundError) as excinfo:
         qbd.employees.retrieve(employee.id, conductor_end_user_id=theirs)
-    with pytest.raises(conductor_sdk.NotFoundError):
+    resource_missing(excinfo)
+    with pytest.raises(conductor_sdk.NotFoundError) as excinfo:
         qbd.time_tracking_activities.retrieve(activity.id, conductor_end_user_id=theirs)
+    resource_missing(excinfo)
     assert list(qbd.time_tracking_activities.list(conductor_end_user_id=theirs)) == []
     assert qbd.employees.list(conductor_end_user_id=theirs).data == []
-    with pytest.raises(conductor_sdk.InternalServerError):
+    with pytest.raises(conductor_sdk.InternalServerError) as excinfo:
         qbd.time_tracking_activities.create(
             entity_id=employee.id,
             transaction_date="2026-05-01",
             duration="PT1H",
             conductor_end_user_id=theirs,
         )
-    with pytest.raises(conductor_sdk.NotFoundError):
+    body = qbd_refusal(excinfo)
+    assert body["integrationCode"] == "3140" and "entityId" in body["message"]
+    with pytest.raises(conductor_sdk.NotFoundError) as excinfo:
         qbd.time_tracking_activities.delete(activity.id, conductor_end_user_id=theirs)
+    resource_missing(excinfo)
     assert qbd.time_tracking_activities.retrieve(activity.id, conductor_end_user_id=mine).id == activity.id
 
 
@@ -105,12 +113,14 @@ def test_a_key_never_reaches_another_organizations_end_users(
     created = run_cli("keys", "create", "--name", "Other org", database_url=server.database_url)
     assert created.returncode == 0, created.stderr
     other = make_client(server, json.loads(created.stdout)["secret_key"])
-    with pytest.raises(conductor_sdk.NotFoundError):
-        other.qbd.employees.list(conductor_end_user_id=end_user_id)
-    with pytest.raises(conductor_sdk.NotFoundError):
-        other.end_users.retrieve(end_user_id)
-    with pytest.raises(conductor_sdk.NotFoundError):
-        other.end_users.delete(end_user_id)
+    for call in (
+        lambda: other.qbd.employees.list(conductor_end_user_id=end_user_id),
+        lambda: other.end_users.retrieve(end_user_id),
+        lambda: other.end_users.delete(end_user_id),
+    ):
+        with pytest.raises(conductor_sdk.NotFoundError) as excinfo:
+            call()
+        resource_missing(excinfo)
     assert other.end_users.list().data == []
     assert conductor.end_users.retrieve(end_user_id).id == end_user_id
 

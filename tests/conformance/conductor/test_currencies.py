@@ -9,7 +9,7 @@ from typing import Any
 import conductor
 import pytest
 
-from tests.conformance.conductor.refusals import qbd_code
+from tests.conformance.conductor.refusals import invalid_request, qbd_code, qbd_refusal, resource_missing
 from tests.servers import run_cli
 
 
@@ -77,13 +77,15 @@ def test_currency_names_are_unique_in_any_case(qbd: Any, eu: str) -> None:
     ],
 )
 def test_malformed_currencies_are_400s(qbd: Any, eu: str, fields: dict[str, Any], needle: str) -> None:
-    with pytest.raises(conductor.BadRequestError, match=needle):
+    with pytest.raises(conductor.BadRequestError, match=needle) as excinfo:
         qbd.currencies.create(conductor_end_user_id=eu, **fields)
+    invalid_request(excinfo, needle)
 
 
 def test_a_currency_code_is_letters(qbd: Any, eu: str) -> None:
-    with pytest.raises(conductor.InternalServerError):
+    with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.currencies.create(name="Numbers", currency_code="123", conductor_end_user_id=eu)
+    assert "currencyCode" in qbd_refusal(excinfo)["message"]
 
 
 def test_a_user_defined_currency_can_change_everything(qbd: Any, eu: str) -> None:
@@ -114,10 +116,11 @@ def test_a_built_in_keeps_its_name_and_code_but_may_go_inactive(qbd: Any, new_en
     eu = new_end_user()
     franc = _by_code(qbd, eu, "CHF")
     for change in ({"name": "Franken"}, {"currency_code": "CHX"}):
-        with pytest.raises(conductor.InternalServerError):
+        with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.currencies.update(
                 franc.id, revision_number=franc.revision_number, conductor_end_user_id=eu, **change
             )
+        assert "built-in currency" in qbd_refusal(excinfo)["message"]
     inactive = qbd.currencies.update(
         franc.id, revision_number=franc.revision_number, is_active=False, conductor_end_user_id=eu
     )
@@ -134,7 +137,7 @@ def test_the_home_currency_stays_active(qbd: Any, eu: str) -> None:
         qbd.currencies.update(
             usd.id, revision_number=usd.revision_number, is_active=False, conductor_end_user_id=eu
         )
-    assert "home currency" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+    assert "home currency" in qbd_refusal(excinfo)["message"]
 
 
 class TestListing:
@@ -151,13 +154,16 @@ class TestListing:
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.currencies.list(names=["Euro", "Doubloon"], conductor_end_user_id=eu)
         assert qbd_code(excinfo) == "500"
+        assert '"Doubloon"' in qbd_refusal(excinfo)["message"]
 
     def test_ids_override_everything(self, qbd: Any, eu: str) -> None:
         euro = _by_code(qbd, eu, "EUR")
         got = qbd.currencies.list(ids=[euro.id], name_contains="nothing", conductor_end_user_id=eu)
         assert self.names(got) == ["Euro"]
-        with pytest.raises(conductor.InternalServerError):
+        with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.currencies.list(ids=[euro.id, "8000FFFF-1"], conductor_end_user_id=eu)
+        body = qbd_refusal(excinfo)
+        assert body["integrationCode"] == "500" and '"ids"' in body["message"]
 
     def test_name_filters(self, qbd: Any, eu: str) -> None:
         assert sorted(self.names(qbd.currencies.list(name_contains="DOLLAR", conductor_end_user_id=eu))) == [
@@ -177,8 +183,9 @@ class TestListing:
         )
         ranged = self.names(qbd.currencies.list(name_from="s", name_to="swz", conductor_end_user_id=eu))
         assert ranged == sorted(ranged, key=str.casefold) and "Swiss Franc" in ranged and "Euro" not in ranged
-        with pytest.raises(conductor.BadRequestError):
+        with pytest.raises(conductor.BadRequestError) as excinfo:
             qbd.currencies.list(name_contains="a", name_from="a", conductor_end_user_id=eu)
+        invalid_request(excinfo, "nameFrom")
 
     def test_limit_truncates_the_plain_list(self, qbd: Any, eu: str) -> None:
         assert len(qbd.currencies.list(limit=3, conductor_end_user_id=eu).data) == 3
@@ -191,13 +198,16 @@ class TestListing:
 
 
 def test_unknown_and_malformed_currency_ids(qbd: Any, eu: str) -> None:
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.currencies.retrieve("8FFFFFFF-1234567890", conductor_end_user_id=eu)
-    with pytest.raises(conductor.BadRequestError):
+    resource_missing(excinfo)
+    with pytest.raises(conductor.BadRequestError) as excinfo:
         qbd.currencies.retrieve("euro", conductor_end_user_id=eu)
+    invalid_request(excinfo, '"id"')
     euro = _by_code(qbd, eu, "EUR")
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.currencies.retrieve(euro.id.split("-")[0] + "-1", conductor_end_user_id=eu)
+    resource_missing(excinfo)
 
 
 def test_customers_vendors_and_accounts_name_their_currency(qbd: Any, new_end_user: Any) -> None:
@@ -225,7 +235,7 @@ def test_an_unknown_currency_is_refused(qbd: Any, eu: str) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.customers.create(name="Nowhere", currency_id="8000FFFF-1234567890", conductor_end_user_id=eu)
     assert qbd_code(excinfo) == "3140"
-    assert "currencyId" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+    assert "currencyId" in qbd_refusal(excinfo)["message"]
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.vendors.list(currency_ids=["8000FFFF-1234567890"], conductor_end_user_id=eu)
     assert qbd_code(excinfo) == "500"
@@ -249,7 +259,7 @@ def test_a_foreign_account_takes_only_entries_in_its_currency(qbd: Any, new_end_
         qbd.journal_entries.create(
             transaction_date="2026-06-01", currency_id=pound.id, exchange_rate=1.3, **lines, **a
         )
-    assert "creditLines[0].accountId" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+    assert "creditLines[0].accountId" in qbd_refusal(excinfo)["message"]
 
 
 def test_an_inactive_currency_takes_no_new_entries(qbd: Any, new_end_user: Any) -> None:
@@ -268,7 +278,7 @@ def test_an_inactive_currency_takes_no_new_entries(qbd: Any, new_end_user: Any) 
             credit_lines=[{"account_id": bank.id, "amount": "10.00"}],
             **a,
         )
-    assert "inactive" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+    assert "inactive" in qbd_refusal(excinfo)["message"]
 
 
 def test_a_company_created_with_another_home_currency(
@@ -302,7 +312,7 @@ def test_a_company_created_with_another_home_currency(
         qbd.journal_entries.create(
             transaction_date="2026-06-01", currency_id=_by_code(qbd, eu, "USD").id, **lines, **a
         )
-    assert "exchange rate" in excinfo.value.body["error"]["message"]  # type: ignore[index]
+    assert "exchange rate" in qbd_refusal(excinfo)["message"]
     refused = run_cli(
         "end-users",
         "create",
@@ -317,3 +327,6 @@ def test_a_company_created_with_another_home_currency(
         database_url=database_url,
     )
     assert refused.returncode != 0 and "XYZ" in refused.stderr
+    # Refused with the CLI's own error line, not a crash.
+    assert refused.returncode == 1 and '"XYZ" is not a built-in currency code' in refused.stderr
+    assert "Traceback" not in refused.stderr

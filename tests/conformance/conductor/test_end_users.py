@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, text
 from tests.servers import Server
 from timeledger.store.engine import normalise_url
 
+from tests.conformance.conductor.refusals import invalid_request, resource_missing
+
 
 def test_an_end_user_is_created_listed_retrieved_and_deleted(conductor: Conductor) -> None:
     source = uuid.uuid4().hex
@@ -32,16 +34,18 @@ def test_an_end_user_is_created_listed_retrieved_and_deleted(conductor: Conducto
     assert created.id in [e.id for e in conductor.end_users.list().data]
     deleted = conductor.end_users.delete(created.id)
     assert (deleted.id, deleted.object_type, deleted.deleted) == (created.id, "end_user", True)
-    with pytest.raises(conductor_sdk.NotFoundError):
+    with pytest.raises(conductor_sdk.NotFoundError) as excinfo:
         conductor.end_users.retrieve(created.id)
+    resource_missing(excinfo)
     assert created.id not in [e.id for e in conductor.end_users.list().data]
 
 
 def test_an_end_user_needs_company_name_email_and_source_id(conductor: Conductor) -> None:
-    with pytest.raises(conductor_sdk.BadRequestError, match="sourceId"):
+    with pytest.raises(conductor_sdk.BadRequestError, match="sourceId") as excinfo:
         conductor.end_users.create(
             company_name="X", email="x@example.com", source_id="", extra_body={"sourceId": 5}
         )
+    invalid_request(excinfo, "sourceId")
 
 
 def test_qbd_requests_wait_until_the_auth_session_link_is_followed(
@@ -79,8 +83,10 @@ def test_qbd_requests_wait_until_the_auth_session_link_is_followed(
 
 def test_an_auth_session_needs_the_organizations_publishable_key(conductor: Conductor) -> None:
     end_user = conductor.end_users.create(company_name="Keyless", email="k@example.com", source_id="k")
-    with pytest.raises(conductor_sdk.AuthenticationError):
+    with pytest.raises(conductor_sdk.AuthenticationError) as excinfo:
         conductor.auth_sessions.create(publishable_key="pk_tl_wrong", end_user_id=end_user.id)
+    error = excinfo.value.body["error"]  # type: ignore[index]
+    assert (error["type"], error["code"]) == ("AUTHENTICATION_ERROR", "PUBLISHABLE_KEY_INVALID")
 
 
 def test_an_expired_setup_link_does_not_connect(

@@ -14,6 +14,7 @@ import conductor
 import pytest
 
 from tests.conformance.conductor.balances import expected_balances, shown_balances
+from tests.conformance.conductor.refusals import qbd_refusal, resource_missing
 
 WRITERS = 8
 
@@ -81,6 +82,7 @@ def test_of_racing_updates_from_one_revision_exactly_one_wins(qbd: Any, books: d
         assert isinstance(loser, conductor.InternalServerError)
         assert loser.body["error"]["integrationCode"] == "3200"  # type: ignore[index]
         assert loser.response.headers["x-should-retry"] == "false"
+        qbd_refusal(loser)
     now = qbd.journal_entries.retrieve(entry.id, conductor_end_user_id=eu)
     assert now == winners[0]
     amount = now.debit_lines[0].amount
@@ -143,6 +145,9 @@ def test_balances_equal_the_surviving_lines_after_racing_writes(qbd: Any, books:
             assert result.status_code in (404, 502), result
             if result.status_code == 502:
                 assert result.body["error"]["integrationCode"] == "3200"  # type: ignore[index]
+                qbd_refusal(result)
+            else:
+                resource_missing(result)
     surviving = list(qbd.journal_entries.list(**a))
     for entry in surviving:
         debits = sum(Decimal(ln.amount) for ln in entry.debit_lines)

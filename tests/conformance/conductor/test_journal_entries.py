@@ -12,7 +12,7 @@ import conductor
 import httpx
 import pytest
 
-from tests.conformance.conductor.refusals import qbd_refusal
+from tests.conformance.conductor.refusals import invalid_request, qbd_refusal, resource_missing
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +47,6 @@ def _create(qbd: Any, books: dict[str, Any], amount: str = "100.00", **fields: A
     fields.setdefault("debit_lines", [{"account_id": books["Rent"].id, "amount": amount}])
     fields.setdefault("credit_lines", [{"account_id": books["Checking"].id, "amount": amount}])
     return qbd.journal_entries.create(conductor_end_user_id=books["eu"], **fields)
-
-
-def _bad_request(excinfo: pytest.ExceptionInfo[conductor.APIStatusError]) -> dict[str, Any]:
-    assert excinfo.value.response.headers["x-should-retry"] == "false"
-    body = excinfo.value.body["error"]  # type: ignore[index]
-    assert body["type"] == "INVALID_REQUEST_ERROR" and body["httpStatusCode"] == 400
-    return body
 
 
 def test_a_created_entry_reads_back_with_every_field(qbd: Any, books: dict[str, Any]) -> None:
@@ -126,10 +119,12 @@ def test_entry_and_line_ids_are_transaction_ids_never_shared_with_time(
         assert int(key, 16) < 0x80000000 and created_at.isdigit()
     assert entry.id.split("-")[0] != activity.id.split("-")[0]
     assert entry.debit_lines[0].id != entry.credit_lines[0].id
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.journal_entries.retrieve(activity.id, conductor_end_user_id=books["eu"])
-    with pytest.raises(conductor.NotFoundError):
+    resource_missing(excinfo)
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.time_tracking_activities.retrieve(entry.id, conductor_end_user_id=books["eu"])
+    resource_missing(excinfo)
 
 
 def test_an_entry_with_only_a_date_is_recorded_with_no_lines(qbd: Any, books: dict[str, Any]) -> None:
@@ -176,7 +171,7 @@ def test_amounts_must_be_positive_whole_cents_of_at_most_13_digits(
 def test_an_amount_that_is_not_a_decimal_string_is_a_400(qbd: Any, books: dict[str, Any]) -> None:
     with pytest.raises(conductor.BadRequestError) as excinfo:
         _create(qbd, books, credit_lines=[{"account_id": books["Checking"].id, "amount": "1,000.00"}])
-    assert "creditLines[0].amount" in _bad_request(excinfo)["message"]
+    invalid_request(excinfo, "creditLines[0].amount")
 
 
 def test_a_receivable_line_needs_a_customer(qbd: Any, books: dict[str, Any]) -> None:
@@ -291,7 +286,7 @@ def test_malformed_requests_are_400s_naming_the_field(
 ) -> None:
     with pytest.raises(conductor.BadRequestError) as excinfo:
         _create(qbd, books, **fields)
-    assert needle in _bad_request(excinfo)["message"]
+    invalid_request(excinfo, needle)
 
 
 def test_a_missing_transaction_date_is_a_400(
@@ -306,6 +301,7 @@ def test_a_missing_transaction_date_is_a_400(
         json={"refNumber": "no date"},
     )
     assert response.status_code == 400 and "transactionDate" in response.json()["error"]["message"]
+    invalid_request(response, "transactionDate")
 
 
 # --- update --------------------------------------------------------------------------------------
@@ -437,26 +433,30 @@ def test_update_refusals_name_the_line_in_the_lines_array(qbd: Any, books: dict[
 def test_update_request_shape_errors_are_400s(qbd: Any, books: dict[str, Any]) -> None:
     created = _create(qbd, books)
     eu, rev = books["eu"], created.revision_number
-    with pytest.raises(conductor.BadRequestError, match="lines"):
+    with pytest.raises(conductor.BadRequestError, match="lines") as excinfo:
         qbd.journal_entries.update(created.id, conductor_end_user_id=eu, revision_number=rev, lines=[])
-    with pytest.raises(conductor.BadRequestError, match="journalLineType"):
+    invalid_request(excinfo, "lines")
+    with pytest.raises(conductor.BadRequestError, match="journalLineType") as excinfo:
         qbd.journal_entries.update(
             created.id,
             conductor_end_user_id=eu,
             revision_number=rev,
             lines=[{"id": "-1", "journal_line_type": "both"}],
         )
-    with pytest.raises(conductor.BadRequestError, match="externalId"):
+    invalid_request(excinfo, "lines[0].journalLineType")
+    with pytest.raises(conductor.BadRequestError, match="externalId") as excinfo:
         qbd.journal_entries.update(
             created.id,
             conductor_end_user_id=eu,
             revision_number=rev,
             extra_body={"externalId": str(uuid.uuid4())},
         )
-    with pytest.raises(conductor.BadRequestError, match=re.escape("lines[0].id")):
+    invalid_request(excinfo, "externalId")
+    with pytest.raises(conductor.BadRequestError, match=re.escape("lines[0].id")) as excinfo:
         qbd.journal_entries.update(
             created.id, conductor_end_user_id=eu, revision_number=rev, lines=[{"id": "line-1"}]
         )
+    invalid_request(excinfo, "lines[0].id")
 
 
 def test_an_inactive_account_may_stay_on_an_untouched_line(qbd: Any, books: dict[str, Any]) -> None:
@@ -523,16 +523,18 @@ def test_a_deleted_entry_is_gone_from_every_read(qbd: Any, books: dict[str, Any]
         "DEL-ME",
         True,
     )
-    with pytest.raises(conductor.NotFoundError):
-        qbd.journal_entries.retrieve(created.id, conductor_end_user_id=eu)
-    with pytest.raises(conductor.NotFoundError):
-        qbd.journal_entries.delete(created.id, conductor_end_user_id=eu)
-    with pytest.raises(conductor.NotFoundError):
-        qbd.journal_entries.void(created.id, conductor_end_user_id=eu)
-    with pytest.raises(conductor.InternalServerError):
+    for call in (qbd.journal_entries.retrieve, qbd.journal_entries.delete, qbd.journal_entries.void):
+        with pytest.raises(conductor.NotFoundError) as excinfo:
+            call(created.id, conductor_end_user_id=eu)
+        resource_missing(excinfo)
+    with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.journal_entries.list(conductor_end_user_id=eu, ids=[created.id])
-    with pytest.raises(conductor.InternalServerError):
+    body = qbd_refusal(excinfo)
+    assert body["integrationCode"] == "500" and '"ids"' in body["message"]
+    with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.journal_entries.list(conductor_end_user_id=eu, ref_numbers=["DEL-ME"])
+    body = qbd_refusal(excinfo)
+    assert body["integrationCode"] == "500" and "DEL-ME" in body["message"]
 
 
 def test_unknown_and_malformed_ids(qbd: Any, books: dict[str, Any]) -> None:
@@ -540,21 +542,26 @@ def test_unknown_and_malformed_ids(qbd: Any, books: dict[str, Any]) -> None:
     with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.journal_entries.retrieve("FFFFFF-1234567890", conductor_end_user_id=eu)
     assert excinfo.value.body["error"]["code"] == "RESOURCE_MISSING"  # type: ignore[index]
+    resource_missing(excinfo)
     created = _create(qbd, books)
     wrong_time = created.id.split("-")[0] + "-1"
     for call in (qbd.journal_entries.retrieve, qbd.journal_entries.delete, qbd.journal_entries.void):
-        with pytest.raises(conductor.NotFoundError):
+        with pytest.raises(conductor.NotFoundError) as excinfo:
             call(wrong_time, conductor_end_user_id=eu)
-        with pytest.raises(conductor.BadRequestError):
+        resource_missing(excinfo)
+        with pytest.raises(conductor.BadRequestError) as excinfo:
             call("nope", conductor_end_user_id=eu)
-    with pytest.raises(conductor.NotFoundError):
+        invalid_request(excinfo, '"id"')
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.journal_entries.update(wrong_time, conductor_end_user_id=eu, revision_number="1", ref_number="x")
+    resource_missing(excinfo)
 
 
 def test_another_companys_entry_is_not_found(qbd: Any, books: dict[str, Any], end_user_id: str) -> None:
     created = _create(qbd, books)
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.journal_entries.retrieve(created.id, conductor_end_user_id=end_user_id)
+    resource_missing(excinfo)
 
 
 # --- foreign currency ----------------------------------------------------------------------------
@@ -576,8 +583,9 @@ def test_a_foreign_currency_entry_needs_an_exchange_rate(qbd: Any, books: dict[s
 def test_the_home_currency_has_rate_one(qbd: Any, books: dict[str, Any]) -> None:
     usd = _currency(qbd, books["eu"], "USD")
     assert _create(qbd, books, currency_id=usd.id).exchange_rate == 1.0
-    with pytest.raises(conductor.InternalServerError):
+    with pytest.raises(conductor.InternalServerError) as excinfo:
         _create(qbd, books, currency_id=usd.id, exchange_rate=1.5)
+    assert "exchangeRate" in qbd_refusal(excinfo)["message"]
 
 
 def test_a_currency_without_decimals_refuses_cents(qbd: Any, books: dict[str, Any]) -> None:
@@ -737,8 +745,10 @@ class TestListing:
     def test_conflicting_ref_number_filters_are_400s(
         self, qbd: Any, listed: dict[str, Any], fields: dict[str, str]
     ) -> None:
-        with pytest.raises(conductor.BadRequestError, match="refNumber"):
+        with pytest.raises(conductor.BadRequestError, match="refNumber") as excinfo:
             qbd.journal_entries.list(conductor_end_user_id=listed["eu"], **fields)
+        # The message names both filters as the wire spells them: ref_number_from is "refNumberFrom".
+        invalid_request(excinfo, *(re.sub(r"_([a-z])", lambda m: m[1].upper(), name) for name in fields))
 
     def test_account_entity_and_currency_filters(self, qbd: Any, listed: dict[str, Any]) -> None:
         eu, made = listed["eu"], listed["made"]
@@ -806,12 +816,14 @@ class TestListing:
 
     @pytest.mark.parametrize("limit", [0, 151])
     def test_limit_is_1_to_150(self, qbd: Any, listed: dict[str, Any], limit: int) -> None:
-        with pytest.raises(conductor.BadRequestError, match="limit"):
+        with pytest.raises(conductor.BadRequestError, match="limit") as excinfo:
             qbd.journal_entries.list(conductor_end_user_id=listed["eu"], limit=limit)
+        invalid_request(excinfo, "limit")
 
     def test_a_forged_cursor_is_a_400(self, qbd: Any, listed: dict[str, Any]) -> None:
-        with pytest.raises(conductor.BadRequestError, match="cursor"):
+        with pytest.raises(conductor.BadRequestError, match="cursor") as excinfo:
             qbd.journal_entries.list(conductor_end_user_id=listed["eu"], cursor="garbage!")
+        invalid_request(excinfo, "cursor")
 
     def test_the_demo_company_has_a_month_of_entries(self, qbd: Any, end_user_id: str) -> None:
         entries = list(qbd.journal_entries.list(conductor_end_user_id=end_user_id))

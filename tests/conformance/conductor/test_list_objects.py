@@ -9,7 +9,7 @@ from typing import Any
 import conductor
 import pytest
 
-from tests.conformance.conductor.refusals import qbd_code
+from tests.conformance.conductor.refusals import invalid_request, qbd_code, qbd_refusal, resource_missing
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_a_job_cannot_move_below_itself(qbd: Any, eu: str) -> None:
         qbd.customers.update(
             top.id, revision_number=top.revision_number, parent_id=child.id, conductor_end_user_id=eu
         )
-    qbd_code(excinfo)
+    assert '"parentId"' in qbd_refusal(excinfo)["message"]
 
 
 def test_names_are_unique_case_insensitively_within_their_list(qbd: Any, eu: str) -> None:
@@ -107,16 +107,18 @@ def test_sibling_jobs_may_share_a_name_under_different_parents(qbd: Any, eu: str
 )
 def test_name_length_limits_are_400s(qbd: Any, eu: str, resource: str, limit: int) -> None:
     extra = {"account_type": "expense"} if resource == "accounts" else {}
-    with pytest.raises(conductor.BadRequestError, match="name"):
+    with pytest.raises(conductor.BadRequestError, match="name") as excinfo:
         getattr(qbd, resource).create(name="x" * (limit + 1), conductor_end_user_id=eu, **extra)
+    invalid_request(excinfo, f'"name" must be at most {limit} characters')
     assert (
         getattr(qbd, resource).create(name="y" * limit, conductor_end_user_id=eu, **extra).name == "y" * limit
     )
 
 
 def test_a_name_with_a_colon_is_refused(qbd: Any, eu: str) -> None:
-    with pytest.raises(conductor.InternalServerError):
+    with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.classes.create(name="A:B", conductor_end_user_id=eu)
+    assert "colon" in qbd_refusal(excinfo)["message"]
 
 
 def test_service_items_keep_their_detail_objects_and_posting_account(qbd: Any, eu: str) -> None:
@@ -185,13 +187,16 @@ def test_stale_revision_on_a_list_object(qbd: Any, eu: str) -> None:
 
 
 def test_unknown_and_malformed_list_ids(qbd: Any, eu: str) -> None:
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.vendors.retrieve("8FFFFFFF-1234567890", conductor_end_user_id=eu)
-    with pytest.raises(conductor.BadRequestError):
+    resource_missing(excinfo)
+    with pytest.raises(conductor.BadRequestError) as excinfo:
         qbd.vendors.retrieve("vendor-1", conductor_end_user_id=eu)
+    invalid_request(excinfo, '"id"')
     employee = qbd.employees.create(first_name="Only", last_name="Employee", conductor_end_user_id=eu)
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.vendors.retrieve(employee.id, conductor_end_user_id=eu)
+    resource_missing(excinfo)
 
 
 @pytest.fixture(scope="module")
@@ -233,8 +238,9 @@ class TestFilters:
         assert ranged == ["beta Pens", "Delta Ink", "epsilon Paper"]
 
     def test_only_one_substring_filter_at_a_time(self, qbd: Any, vendors: dict[str, Any]) -> None:
-        with pytest.raises(conductor.BadRequestError):
+        with pytest.raises(conductor.BadRequestError) as excinfo:
             qbd.vendors.list(name_contains="a", name_ends_with="b", conductor_end_user_id=vendors["eu"])
+        invalid_request(excinfo, "nameContains", "nameEndsWith")
 
     def test_names_match_exactly_and_must_all_exist(self, qbd: Any, vendors: dict[str, Any]) -> None:
         eu = vendors["eu"]
@@ -245,6 +251,7 @@ class TestFilters:
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.vendors.list(names=["Alpha Paper", "Nobody"], conductor_end_user_id=eu)
         assert qbd_code(excinfo) == "500"
+        assert '"Nobody"' in qbd_refusal(excinfo)["message"]
 
     def test_ids_override_everything(self, qbd: Any, vendors: dict[str, Any]) -> None:
         eu = vendors["eu"]
@@ -328,5 +335,5 @@ def test_create_requests_conductor_refuses_before_quickbooks(
         fields = {**fields, "expense_account_id": expense_account.id}
     with pytest.raises(conductor.BadRequestError) as excinfo:
         getattr(qbd, resource).create(conductor_end_user_id=eu, **fields)
-    message = excinfo.value.body["error"]["message"]  # type: ignore[index]
+    message = invalid_request(excinfo)["message"]
     assert any(word in message for word in ("non_posting", "exactly one", "not both", '"rate"')), message

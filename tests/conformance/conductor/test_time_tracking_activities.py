@@ -10,7 +10,7 @@ import conductor
 import httpx
 import pytest
 
-from tests.conformance.conductor.refusals import qbd_refusal
+from tests.conformance.conductor.refusals import invalid_request, qbd_refusal, resource_missing
 
 
 @pytest.fixture(scope="module")
@@ -148,15 +148,12 @@ def test_malformed_input_is_a_400_naming_the_field(
 ) -> None:
     with pytest.raises(conductor.BadRequestError) as excinfo:
         _create(qbd, books, **fields)
-    body = excinfo.value.body["error"]  # type: ignore[index]
-    assert body["type"] == "INVALID_REQUEST_ERROR" and body["httpStatusCode"] == 400
-    assert needle in body["message"]
-    assert excinfo.value.response.headers["x-should-retry"] == "false"
+    invalid_request(excinfo, needle)
 
 
 def test_missing_required_fields_and_unknown_fields_are_400s(qbd: Any, books: dict[str, Any]) -> None:
     eu = books["end_user"]
-    with pytest.raises(conductor.BadRequestError, match="entityId"):
+    with pytest.raises(conductor.BadRequestError, match="entityId") as excinfo:
         qbd.time_tracking_activities.create(
             conductor_end_user_id=eu,
             entity_id="",
@@ -164,8 +161,10 @@ def test_missing_required_fields_and_unknown_fields_are_400s(qbd: Any, books: di
             duration="PT1H",
             extra_body={"entityId": None},
         )
-    with pytest.raises(conductor.BadRequestError, match="colour"):
+    invalid_request(excinfo, "entityId")
+    with pytest.raises(conductor.BadRequestError, match="colour") as excinfo:
         _create(qbd, books, extra_body={"colour": "red"})
+    invalid_request(excinfo, "colour")
 
 
 def test_an_update_changes_fields_and_the_revision(qbd: Any, books: dict[str, Any]) -> None:
@@ -226,11 +225,12 @@ def test_an_update_must_resend_duration_and_entity(
     )
     assert response.status_code == 400
     assert "duration" in response.json()["error"]["message"]
+    invalid_request(response, "duration")
 
 
 def test_external_id_cannot_change_on_update(qbd: Any, books: dict[str, Any]) -> None:
     created = _create(qbd, books, external_id=str(uuid.uuid4()))
-    with pytest.raises(conductor.BadRequestError, match="externalId"):
+    with pytest.raises(conductor.BadRequestError, match="externalId") as excinfo:
         qbd.time_tracking_activities.update(
             created.id,
             conductor_end_user_id=books["end_user"],
@@ -239,6 +239,7 @@ def test_external_id_cannot_change_on_update(qbd: Any, books: dict[str, Any]) ->
             entity_id=books["employee"].id,
             extra_body={"externalId": str(uuid.uuid4())},
         )
+    invalid_request(excinfo, "externalId")
 
 
 def test_a_deleted_activity_is_gone(qbd: Any, books: dict[str, Any]) -> None:
@@ -250,10 +251,12 @@ def test_a_deleted_activity_is_gone(qbd: Any, books: dict[str, Any]) -> None:
         "qbd_time_tracking_activity",
         True,
     )
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.time_tracking_activities.retrieve(created.id, conductor_end_user_id=eu)
-    with pytest.raises(conductor.NotFoundError):
+    resource_missing(excinfo)
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.time_tracking_activities.delete(created.id, conductor_end_user_id=eu)
+    resource_missing(excinfo)
 
 
 def test_unknown_and_malformed_ids(qbd: Any, books: dict[str, Any]) -> None:
@@ -261,12 +264,15 @@ def test_unknown_and_malformed_ids(qbd: Any, books: dict[str, Any]) -> None:
     with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.time_tracking_activities.retrieve("FFFFFF-1234567890", conductor_end_user_id=eu)
     assert excinfo.value.body["error"]["code"] == "RESOURCE_MISSING"  # type: ignore[index]
+    resource_missing(excinfo)
     created = _create(qbd, books)
     wrong_time = created.id.split("-")[0] + "-1"
-    with pytest.raises(conductor.NotFoundError):
+    with pytest.raises(conductor.NotFoundError) as excinfo:
         qbd.time_tracking_activities.retrieve(wrong_time, conductor_end_user_id=eu)
-    with pytest.raises(conductor.BadRequestError):
+    resource_missing(excinfo)
+    with pytest.raises(conductor.BadRequestError) as excinfo:
         qbd.time_tracking_activities.retrieve("nope", conductor_end_user_id=eu)
+    invalid_request(excinfo, '"id"')
 
 
 @pytest.fixture(scope="module")
@@ -364,9 +370,11 @@ class TestListing:
 
     @pytest.mark.parametrize("limit", [0, 151])
     def test_limit_is_1_to_150(self, qbd: Any, listed: dict[str, Any], limit: int) -> None:
-        with pytest.raises(conductor.BadRequestError, match="limit"):
+        with pytest.raises(conductor.BadRequestError, match="limit") as excinfo:
             qbd.time_tracking_activities.list(conductor_end_user_id=listed["end_user"], limit=limit)
+        invalid_request(excinfo, "limit")
 
     def test_a_forged_cursor_is_a_400(self, qbd: Any, listed: dict[str, Any]) -> None:
-        with pytest.raises(conductor.BadRequestError, match="cursor"):
+        with pytest.raises(conductor.BadRequestError, match="cursor") as excinfo:
             qbd.time_tracking_activities.list(conductor_end_user_id=listed["end_user"], cursor="garbage!")
+        invalid_request(excinfo, "cursor")

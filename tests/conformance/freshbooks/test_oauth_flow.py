@@ -10,6 +10,7 @@ import pytest
 from freshbooks import FreshBooksError
 
 from tests.conformance.freshbooks.conftest import PASSWORD, Business, code_from, consent, sdk_client
+from tests.conformance.freshbooks.refusals import token_refusal
 
 
 def test_the_sdk_completes_the_authorization_code_flow(
@@ -114,3 +115,4 @@ def test_a_code_cannot_be_exchanged_twice(app_credentials: dict[str, Any], busin
     with pytest.raises(FreshBooksError) as excinfo:
         sdk_client(app_credentials).get_access_token(code)
     assert excinfo.value.status_code == 400
+    token_refusal(excinfo, 400, "invalid_grant")

@@ -8,6 +8,7 @@ import pytest
 from freshbooks import FilterBuilder, FreshBooksError, PaginateBuilder
 
 from tests.conformance.freshbooks.conftest import Business
+from tests.conformance.freshbooks.refusals import field_error, not_found
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +87,7 @@ def test_a_deleted_project_is_gone(business: Business, client_id: int) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.projects.get(business.business_id, project.id)
     assert excinfo.value.status_code == 404
+    not_found(excinfo)
 
 
 def test_a_project_needs_a_title(business: Business, client_id: int) -> None:
@@ -100,9 +102,11 @@ def test_a_project_needs_a_client(business: Business) -> None:
         business.fb.projects.create(business.business_id, {"title": "Internal"})
     assert excinfo.value.status_code == 422
     assert "client_id" in excinfo.value.error_details[0]
+    field_error(excinfo, "client_id", 2001)
 
 
 def test_a_client_is_not_a_project(business: Business, client_id: int) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.projects.get(business.business_id, client_id)
     assert excinfo.value.status_code == 404
+    not_found(excinfo)

@@ -8,6 +8,7 @@ import pytest
 from freshbooks import FreshBooksError, PaginateBuilder
 
 from tests.conformance.freshbooks.conftest import Business
+from tests.conformance.freshbooks.refusals import not_found, refusal
 
 
 def test_a_created_service_reads_back(business: Business) -> None:
@@ -48,6 +49,7 @@ def test_a_deleted_service_is_gone(business: Business) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.services.get(business.business_id, service.id)
     assert excinfo.value.status_code == 404
+    not_found(excinfo)
     assert service.id not in {s.id for s in business.fb.services.list(business.business_id)}
 
 
@@ -55,3 +57,4 @@ def test_a_service_needs_a_name(business: Business) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.services.create(business.business_id, {})
     assert excinfo.value.status_code == 422 and excinfo.value.error_details == [{"name": "field required"}]
+    refusal(excinfo, 422, 2001)

@@ -10,6 +10,7 @@ import pytest
 from freshbooks import FilterBuilder, FreshBooksError, PaginateBuilder
 
 from tests.conformance.freshbooks.conftest import Business
+from tests.conformance.freshbooks.refusals import field_error, not_found, refusal
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +86,7 @@ def test_a_deleted_entry_is_gone_unless_deleted_ones_are_asked_for(business: Bus
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.time_entries.get(business.business_id, entry.id)
     assert excinfo.value.status_code == 404
+    not_found(excinfo)
     assert entry.id not in _ids(business)
     listed = business.fb.time_entries.list(
         business.business_id,
@@ -197,29 +199,23 @@ def test_page_zero_is_served_as_page_one(business: Business) -> None:
     assert response.json()["meta"]["page"] == 1
 
 
-def _refusal(excinfo: pytest.ExceptionInfo[FreshBooksError], status: int) -> FreshBooksError:
-    assert excinfo.value.status_code == status
-    return excinfo.value
-
-
 def test_a_missing_start_is_a_422_field_error(business: Business) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.time_entries.create(business.business_id, {"is_logged": True, "duration": 60})
-    error = _refusal(excinfo, 422)
-    assert error.error_code == 2001
+    error = refusal(excinfo, 422, 2001)
     assert error.error_details == [{"started_at": "field required"}]
 
 
 def test_a_logged_entry_needs_a_duration(business: Business) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.time_entries.create(business.business_id, {"started_at": "2026-01-01T00:00:00Z"})
-    assert "duration" in _refusal(excinfo, 422).error_details[0]
+    assert refusal(excinfo, 422, 2001).error_details == [{"duration": "field required"}]
 
 
 def test_an_unknown_client_is_a_422_naming_the_field(business: Business) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         _create(business, client_id=999999)
-    assert "client_id" in _refusal(excinfo, 422).error_details[0]
+    assert "client_id" in refusal(excinfo, 422, 2002).error_details[0]
 
 
 def test_billable_time_needs_a_service_as_the_ledger_requires(
@@ -227,7 +223,8 @@ def test_billable_time_needs_a_service_as_the_ledger_requires(
 ) -> None:
     with pytest.raises(FreshBooksError) as excinfo:
         _create(business, client_id=books["acme"], billable=True)
-    assert "service" in str(_refusal(excinfo, 422).error_details[0])
+    assert "service" in str(refusal(excinfo, 422, 2003).error_details[0])
+    assert "service item" in field_error(excinfo, "service_id", 2003)
 
 
 def test_an_unknown_entry_is_404(business: Business) -> None:
@@ -238,7 +235,7 @@ def test_an_unknown_entry_is_404(business: Business) -> None:
     ):
         with pytest.raises(FreshBooksError) as excinfo:
             call()
-        assert str(_refusal(excinfo, 404)) == "Requested resource could not be found."
+        assert str(not_found(excinfo)) == "Requested resource could not be found."
 
 
 def test_a_malformed_body_is_a_422_not_a_retried_400(business: Business) -> None:
@@ -262,15 +259,17 @@ def test_an_unknown_path_under_timetracking_answers_in_freshbooks_shape(business
 
 
 def test_out_of_range_numbers_are_422_not_500(business: Business) -> None:
-    for fields in (
-        {"started_at": 10**30, "duration": 1},
-        {"started_at": "2026-01-01T00:00:00Z", "duration": 10**30},
+    for fields, field in (
+        ({"started_at": 10**30, "duration": 1}, "started_at"),
+        ({"started_at": "2026-01-01T00:00:00Z", "duration": 10**30}, "duration"),
     ):
         with pytest.raises(FreshBooksError) as excinfo:
             business.fb.time_entries.create(business.business_id, {"is_logged": True, **fields})
         assert excinfo.value.status_code == 422
+        field_error(excinfo, field, 2001)
     with pytest.raises(FreshBooksError) as excinfo:
         business.fb.time_entries.list(
             business.business_id, builders=[FilterBuilder().equals("client_id", 10**30)]
         )
     assert excinfo.value.status_code == 422
+    field_error(excinfo, "client_id", 2001)

@@ -8,6 +8,7 @@ import pytest
 from freshbooks import FilterBuilder, FreshBooksError, PaginateBuilder
 
 from tests.conformance.freshbooks.conftest import Business
+from tests.conformance.freshbooks.refusals import refusal
 
 
 def _start(business: Business, **fields: Any) -> Any:
@@ -46,6 +47,7 @@ def test_a_person_runs_one_timer_at_a_time(new_business: Any) -> None:
         _start(b, started_at="2026-03-02T10:00:00Z")
     assert excinfo.value.status_code == 422
     assert "already has a running timer" in str(excinfo.value)
+    refusal(excinfo, 422, 2003)
 
 
 def test_stopping_a_timer_logs_it_with_the_duration_given(new_business: Any) -> None:
@@ -74,6 +76,7 @@ def test_a_timer_cannot_be_started_with_a_duration(new_business: Any) -> None:
         _start(b, duration=60)
     assert excinfo.value.status_code == 422
     assert excinfo.value.error_details == [{"duration": "A running timer has no duration."}]
+    refusal(excinfo, 422, 2003)
 
 
 def test_a_running_timer_can_be_deleted(new_business: Any) -> None:
