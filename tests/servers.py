@@ -3,6 +3,7 @@ a free loopback port. Nothing here mocks the server or the database."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -104,3 +105,19 @@ def migrate_and_demo(database_url: str, base_url: str) -> dict[str, Any]:
     demo = run_cli("demo", "--base-url", base_url, database_url=database_url)
     assert demo.returncode == 0, demo.stderr
     return json.loads(demo.stdout)
+
+
+def store_fingerprint(database_url: str) -> str:
+    """A digest of every row of every table: equal before and after means nothing was written."""
+    from timeledger.store.engine import normalise_url
+    from timeledger.store.tables import metadata
+
+    digest = hashlib.sha256()
+    engine = create_engine(normalise_url(database_url))
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            for row in conn.execute(table.select().order_by(*order)):
+                digest.update(repr(tuple(row)).encode())
+    engine.dispose()
+    return digest.hexdigest()

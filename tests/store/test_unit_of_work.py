@@ -131,3 +131,21 @@ def test_an_unfiltered_first_page_knows_what_remains_without_counting(
     assert page.remaining == 4
     counted = list_time_entries(uow, company_key, TimeEntryQuery(limit=2, work_date_from=date(2026, 1, 1)))
     assert counted.remaining == page.remaining
+
+
+def test_a_service_inside_a_requests_unit_of_work_commits_only_with_it(
+    uow: SqlUnitOfWork, company_key: int
+) -> None:
+    """A request opens one unit of work; the services it calls join it, so a failure later in the
+    request (rendering, say) undoes what they wrote."""
+    before = _count(uow, "list_entries")
+    with pytest.raises(RuntimeError), uow.write():
+        create_list_entry(uow, company_key, ListDraft(ListKind.CLASS, name="Joined"))
+        assert _count(uow, "list_entries") == before + 1  # visible inside the request
+        raise RuntimeError("the request fails after the service returned")
+    assert _count(uow, "list_entries") == before
+
+
+def test_a_write_inside_a_read_only_unit_of_work_is_refused(uow: SqlUnitOfWork, company_key: int) -> None:
+    with pytest.raises(RuntimeError, match="read-only"), uow:
+        create_list_entry(uow, company_key, ListDraft(ListKind.CLASS, name="Late lock"))

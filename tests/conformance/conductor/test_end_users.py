@@ -12,10 +12,9 @@ import pytest
 from conductor import Conductor
 from sqlalchemy import create_engine, text
 
+from tests.conformance.conductor.refusals import invalid_request, resource_missing
 from tests.servers import Server
 from timeledger.store.engine import normalise_url
-
-from tests.conformance.conductor.refusals import invalid_request, resource_missing
 
 
 def test_an_end_user_is_created_listed_retrieved_and_deleted(conductor: Conductor) -> None:
