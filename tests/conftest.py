@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers import Server, fresh_database, migrate_and_demo
+from tests.servers import Server, fresh_database, migrate_and_demo, store_fingerprint
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TIMELEDGER_TEST_POSTGRES_URL") else [])
 
@@ -43,3 +43,11 @@ def server(database_url: str) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def demo(server: Server) -> dict[str, Any]:
     return server.demo  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def unchanged(server: Server) -> Iterator[None]:
+    """The test's requests leave every table of the server's database as it was."""
+    before = store_fingerprint(server.database_url)
+    yield
+    assert store_fingerprint(server.database_url) == before

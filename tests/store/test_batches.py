@@ -4,35 +4,15 @@ per-item statuses), while anything unexpected still undoes the whole request."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.servers import fresh_database
-from timeledger.auth.keys import create_organization
 from timeledger.dialects.scaffold.batches import each_in_savepoint
 from timeledger.ledger.errors import DuplicateNameError, LedgerError, RuleError
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery
-from timeledger.ledger.services.companies import create_company
 from timeledger.ledger.services.lists import create_list_entry, list_list_entries
 from timeledger.ledger.values import ActiveStatus, ListKind
-from timeledger.store.engine import make_engine
-from timeledger.store.migrate import upgrade
 from timeledger.store.unit_of_work import SqlUnitOfWork
-
-
-@pytest.fixture
-def uow(backend: str, tmp_path: Path) -> SqlUnitOfWork:
-    url = fresh_database(backend, tmp_path)
-    upgrade(url)
-    return SqlUnitOfWork(make_engine(url))
-
-
-@pytest.fixture
-def company_key(uow: SqlUnitOfWork) -> int:
-    organization, _ = create_organization(uow, "Org")
-    return create_company(uow, organization.key, "Co", "co@example.com", "co", connected=True).key
 
 
 def _class_names(uow: SqlUnitOfWork, company_key: int) -> list[str]:

@@ -4,18 +4,14 @@ keyset pages that neither skip nor repeat while rows are added."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from tests.servers import fresh_database
-from timeledger.auth.keys import create_organization
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import TimeEntryQuery
-from timeledger.ledger.services.companies import create_company
 from timeledger.ledger.services.lists import create_list_entry, update_list_entry
 from timeledger.ledger.services.time_entries import (
     create_time_entry,
@@ -25,22 +21,7 @@ from timeledger.ledger.services.time_entries import (
 )
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import ListKind
-from timeledger.store.engine import make_engine
-from timeledger.store.migrate import upgrade
 from timeledger.store.unit_of_work import SqlUnitOfWork
-
-
-@pytest.fixture
-def uow(backend: str, tmp_path: Path) -> SqlUnitOfWork:
-    url = fresh_database(backend, tmp_path)
-    upgrade(url)
-    return SqlUnitOfWork(make_engine(url))
-
-
-@pytest.fixture
-def company_key(uow: SqlUnitOfWork) -> int:
-    organization, _ = create_organization(uow, "Org")
-    return create_company(uow, organization.key, "Co", "co@example.com", "co", connected=True).key
 
 
 def _count(uow: SqlUnitOfWork, table: str) -> int:

@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from tests.conformance.conductor.refusals import invalid_request
-from tests.servers import Server, store_fingerprint
+from tests.servers import Server
 from timeledger.dialects.conductor.wire.lists import LIST_OBJECTS
 
 QBD = "/v1/quickbooks-desktop"
@@ -24,14 +24,6 @@ LISTS = [
     "currencies",
     *(o.path for o in LIST_OBJECTS),
 ]
-
-
-@pytest.fixture
-def unchanged(server: Server) -> Iterator[None]:
-    """The test's requests leave every table as it was."""
-    before = store_fingerprint(server.database_url)
-    yield
-    assert store_fingerprint(server.database_url) == before
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import Server, store_fingerprint
+from tests.servers import Server
 
 ENTRIES = "/timetracking/business/{business}/time_entries"
 TOO_LATE, TOO_EARLY = "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"
-
-
-@pytest.fixture
-def unchanged(server: Server) -> Iterator[None]:
-    before = store_fingerprint(server.database_url)
-    yield
-    assert store_fingerprint(server.database_url) == before
 
 
 @pytest.fixture(scope="module")
