@@ -43,7 +43,8 @@ def _one_line_usage_errors() -> Iterator[None]:
 
 
 class _Timeledger(click.Group):
-    """The top-level group. Every subcommand is parsed and run inside its ``invoke``."""
+    """The top-level group, whose ``make_context`` parses the first word and whose ``invoke`` parses
+    and runs every subcommand: a usage error from any of them passes through here."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         with _one_line_usage_errors():
@@ -142,7 +143,10 @@ def migrate(database_url: str | None) -> None:
 @main.command()
 @database_option
 @click.option(
-    "--base-url", default="http://127.0.0.1:8000", show_default=True, help="Where the server listens."
+    "--base-url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="The server's address, written into the printed credentials.",
 )
 def demo(database_url: str | None, base_url: str) -> None:
     """Create a new organization and company with sample data; print its credentials as JSON."""
@@ -238,9 +242,9 @@ def end_users_group() -> None:
 @end_users_group.command("create")
 @database_option
 @click.option("--organization", "publishable_key", required=True, help="The organization's publishable key.")
-@click.option("--company-name", required=True)
-@click.option("--email", required=True)
-@click.option("--source-id", default="", help="Your own id for this end user.")
+@click.option("--company-name", required=True, help="The company's name.")
+@click.option("--email", required=True, help="The company's email address.")
+@click.option("--source-id", default="", help="Your own id for this end user (default: the company name).")
 @click.option(
     "--connected/--not-connected",
     default=True,
@@ -340,7 +344,7 @@ def people_group() -> None:
 @click.option("--end-user", "end_user_id", required=True, help="The company's Conductor end user id.")
 @click.option("--person-email", required=True, help="The email on the person's record.")
 @click.option("--login-email", default=None, help="The email to sign in with (default: --person-email).")
-@click.password_option("--password", help="At least 8 characters.")
+@click.password_option("--password", help="At least 8 characters (asked for twice when not given).")
 def people_set_password(
     database_url: str | None,
     publishable_key: str,
