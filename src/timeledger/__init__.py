@@ -1,1 +1,2 @@
-"""timeledger: one ledger of work time and its bookkeeping, served through three wire-compatible APIs."""
+"""timeledger: one ledger of work time and its bookkeeping, served through Conductor's QuickBooks
+Desktop API and FreshBooks' time tracking API."""

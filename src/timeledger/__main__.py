@@ -1,5 +1,5 @@
-"""``python -m timeledger`` is the ``timeledger`` command."""
+"""``python -m timeledger`` is the ``timeledger`` command (and names itself so in its messages)."""
 
 from timeledger.cli import main
 
-main()
+main(prog_name="timeledger")
