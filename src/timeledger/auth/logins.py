@@ -1,7 +1,10 @@
 """Person logins: the email and password a person signs in with to approve an app (OAuth consent).
 
 Unlike API keys and tokens, passwords are chosen by people and may be guessable, so they are
-stored salted and stretched with scrypt, and compared in constant time.
+stored salted and stretched with scrypt, and compared in constant time. Checking one costs 16 MiB
+and tens of milliseconds, so a request's check runs on a worker thread, a few at a time, never on
+the event loop; and failed sign-ins are counted in the database, per email and per app, so that
+guessing stops being worth it long before it could succeed.
 """
 
 from __future__ import annotations
@@ -9,8 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, Protocol, TypeVar
 
-from timeledger.auth.errors import AuthError
+import anyio
+
+from timeledger.auth.errors import AuthError, LoginThrottledError
+from timeledger.auth.keys import hash_secret
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.credentials import PersonLogin
 from timeledger.ledger.errors import NotFoundError
@@ -18,9 +27,31 @@ from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.tenancy import Company
 from timeledger.ledger.values import PERSON_KINDS
 
+T = TypeVar("T")
+
 # scrypt cost: 16 MiB and some tens of milliseconds per check (RFC 7914's interactive-login figures).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
+
+# At most this many checks run at once per server process: 64 MiB of scrypt at most, and the default
+# thread pool (40 threads, where PostgreSQL store calls run) is never filled with hashing. More would
+# not finish sooner on a machine of a few cores; a flood of sign-ins queues here, not everywhere.
+CONCURRENT_PASSWORD_CHECKS = 4
+
+# Failed sign-ins allowed in any FAILURE_WINDOW (a sliding window) before passwords stop being checked.
+# Per email in an organization, whether or not a login has it (else throttling would tell which emails
+# exist): 10 leaves someone who mistypes or half-remembers room for several tries, while a guesser gets
+# 40 an hour, under 1,000 a day, at one account (NIST SP 800-63B asks for at most 100 consecutive
+# failures). The cost: whoever keeps failing with your email keeps you out until 15 minutes after they stop.
+FAILURES_PER_EMAIL = 10
+# Per OAuth client, whatever the emails: spraying a few common passwords over many emails never trips
+# the per-email limit. 100 is ten people using up their allowance at once, more than honest typos
+# through one app in 15 minutes. The cost: a flood keeps everyone from approving that app (tokens
+# already issued keep working) until 15 minutes after it stops.
+FAILURES_PER_CLIENT = 100
+FAILURE_WINDOW = timedelta(minutes=15)
+
+_password_checks = anyio.CapacityLimiter(CONCURRENT_PASSWORD_CHECKS)
 
 
 def hash_password(password: str) -> str:
@@ -40,7 +71,7 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-# Checked when no login matches, so a wrong email costs as long as a wrong password.
+# Checked when no login matches (see check_login).
 _DECOY = hash_password(secrets.token_urlsafe(16))
 
 
@@ -63,14 +94,85 @@ def set_password(uow: UnitOfWork, company: Company, person_key: int, email: str,
         uow.commit()
 
 
-def check_login(uow: UnitOfWork, organization_key: int, email: str, password: str) -> PersonLogin:
-    """The login ``email`` names in the organization, if ``password`` is its password; else AuthError."""
-    with uow:
-        login = uow.credentials.login_by_email(organization_key, email)
-    matches = verify_password(password, login.password_hash if login else _DECOY)
+class RunStore(Protocol):
+    """How an async caller runs one blocking store step: inline or on a worker thread, whichever its
+    backend wants (``dialects/blocking.py``)."""
+
+    def __call__(self, function: Callable[..., T], /, *args: Any) -> Awaitable[T]: ...
+
+
+async def check_login(
+    run_store: RunStore,
+    uow: UnitOfWork,
+    client_key: int,
+    organization_key: int,
+    email: str,
+    password: str,
+) -> PersonLogin:
+    """The login ``email`` names in the organization, if ``password`` is its password; signing in
+    through OAuth client ``client_key``.
+
+    Refuses with LoginThrottledError, without looking at the password (a throttled guess learns
+    nothing, right or wrong), while the email or the client has had too many failures lately; else
+    with AuthError ``invalid_login`` if the email or password is wrong. Three steps, so that neither
+    a transaction nor the event loop waits on scrypt: count the attempt as failed, check the password
+    on a worker thread, and on success forget this email's failures (nobody else's).
+    """
+    email_hash = hash_secret(email.strip().casefold())
+    login = await run_store(_start_attempt, uow, client_key, organization_key, email, email_hash)
+    # Checked when no login matches, so a wrong email costs as long as a wrong password.
+    stored = login.password_hash if login is not None else _DECOY
+    matches = await anyio.to_thread.run_sync(verify_password, password, stored, limiter=_password_checks)
     if login is None or not matches:
         raise AuthError("invalid_login", "The email or password is not right.")
+    await run_store(_forget_failures, uow, organization_key, email_hash)
     return login
+
+
+def _start_attempt(
+    uow: UnitOfWork, client_key: int, organization_key: int, email: str, email_hash: str
+) -> PersonLogin | None:
+    """Refuse a throttled attempt; else read the login and count the attempt as failed, committed.
+
+    Counted before the password is checked, not after: then N concurrent guesses each see the others
+    and at most the limit get checked, and the count stands even if the check never finishes. An
+    attempt refused here is not counted, so the throttle lifts a window after the last real failure.
+    """
+    now = utc_now()
+    since = now - FAILURE_WINDOW
+    with uow.write():
+        credentials = uow.credentials
+        credentials.lock_client(client_key)
+        throttles = [
+            (at + FAILURE_WINDOW, what)
+            for at, what in (
+                (
+                    credentials.nth_latest_email_failure(
+                        organization_key, email_hash, since, FAILURES_PER_EMAIL
+                    ),
+                    "with this email",
+                ),
+                (
+                    credentials.nth_latest_client_failure(client_key, since, FAILURES_PER_CLIENT),
+                    "through this app",
+                ),
+            )
+            if at is not None
+        ]
+        if throttles:
+            until, what = max(throttles)
+            raise LoginThrottledError(what, until, now)
+        login = credentials.login_by_email(organization_key, email)
+        credentials.forget_client_failures_before(client_key, since)
+        credentials.add_login_failure(client_key, organization_key, email_hash, now)
+        uow.commit()
+    return login
+
+
+def _forget_failures(uow: UnitOfWork, organization_key: int, email_hash: str) -> None:
+    with uow.write():
+        uow.credentials.forget_email_failures(organization_key, email_hash)
+        uow.commit()
 
 
 def login_of(uow: UnitOfWork, person_key: int) -> PersonLogin | None:

@@ -2,20 +2,22 @@
 
 ``GET /oauth/authorize?client_id=...&response_type=code&redirect_uri=...[&scope=...&state=...]``
 shows a plain HTML form: the app asking, the scopes, email, password, Approve and Deny. The form
-posts back to the same URL; on approval the browser is redirected to the app with a code. FreshBooks
+posts back to the same URL; on approval the browser is redirected to the app with a code; after too
+many failed sign-ins it is the form again with 429 and ``Retry-After`` (``auth/logins.py``). FreshBooks
 callers set ``FRESHBOOKS_AUTH_URL`` to the server's base URL (the SDK appends ``/oauth/authorize``).
 ``GET /oauth/callback`` is a redirect URI for people trying things by hand: it shows the code.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from timeledger.auth.errors import AuthError
+from timeledger.auth.errors import AuthError, LoginThrottledError
 from timeledger.auth.oauth import (
     ConsentRequest,
     OAuthRedirect,
@@ -40,7 +42,13 @@ _PAGE = """<!doctype html>
 </form></body></html>"""
 
 
-def _page(consent: ConsentRequest, message: str = "", email: str = "", status: int = 200) -> Response:
+def _page(
+    consent: ConsentRequest,
+    message: str = "",
+    email: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     return HTMLResponse(
         _PAGE.format(
             app=escape(consent.client_name),
@@ -49,7 +57,7 @@ def _page(consent: ConsentRequest, message: str = "", email: str = "", status: i
             email=escape(email),
         ),
         status_code=status,
-        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"},
+        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY", **(headers or {})},
     )
 
 
@@ -75,9 +83,13 @@ async def authorize(request: Request) -> Response:
             )
         email = form.get("email", "")
         try:
-            location = await run_blocking(
-                request, approve_authorization, uow, uri, email, form.get("password", "")
+            location = await approve_authorization(
+                partial(run_blocking, request), uow, uri, email, form.get("password", "")
             )
+        except LoginThrottledError as error:
+            # 429 with Retry-After (RFC 6585 §4): the form again, saying why and until when.
+            retry = {"Retry-After": str(error.retry_after_seconds)}
+            return _page(consent, error.message, email, status=429, headers=retry)
         except AuthError as error:
             if error.code != "invalid_login":
                 raise
