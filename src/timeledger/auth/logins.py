@@ -9,19 +9,23 @@ guessing stops being worth it long before it could succeed.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
+import os
 import secrets
+import sys
+import threading
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
-
-import anyio
 
 from timeledger.auth.errors import AuthError, LoginThrottledError
 from timeledger.auth.keys import hash_secret
 from timeledger.ledger.clock import utc_now
-from timeledger.ledger.credentials import PersonLogin
+from timeledger.ledger.credentials import CredentialRepository, PersonLogin
 from timeledger.ledger.errors import NotFoundError
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.tenancy import Company
@@ -33,10 +37,11 @@ T = TypeVar("T")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
 
-# At most this many checks run at once per server process: 64 MiB of scrypt at most, and the default
-# thread pool (40 threads, where PostgreSQL store calls run) is never filled with hashing. More would
-# not finish sooner on a machine of a few cores; a flood of sign-ins queues here, not everywhere.
+# At most this many checks run at once per server process, on threads of their own: 64 MiB of scrypt
+# at most, and the shared thread pool (40 threads, where PostgreSQL store calls run) never fills with
+# hashing. More would not finish sooner on a machine of a few cores; a flood of sign-ins queues here.
 CONCURRENT_PASSWORD_CHECKS = 4
+PASSWORD_CHECK_NICENESS = 10
 
 # Failed sign-ins allowed in any FAILURE_WINDOW (a sliding window) before passwords stop being checked.
 # Per email in an organization, whether or not a login has it (else throttling would tell which emails
@@ -51,7 +56,22 @@ FAILURES_PER_EMAIL = 10
 FAILURES_PER_CLIENT = 100
 FAILURE_WINDOW = timedelta(minutes=15)
 
-_password_checks = anyio.CapacityLimiter(CONCURRENT_PASSWORD_CHECKS)
+
+def _deprioritise_this_thread() -> None:
+    """Off the loop is not enough: on a machine of two CPUs, four checks and the event loop share them,
+    and every request waits its turn. At nice +10 a check yields the CPU to the loop whenever the loop
+    has work, so a flood of sign-ins slows sign-ins, not everyone. Linux only: there the nice value
+    is per thread (setpriority(2), NOTES); elsewhere it is per process, so it is left alone."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_CHECK_NICENESS)
+
+
+# Dedicated threads rather than anyio's shared pool: a nice value cannot be lowered again without
+# privilege, so a thread that hashed once must only ever hash.
+_password_checks = ThreadPoolExecutor(
+    CONCURRENT_PASSWORD_CHECKS, "password-check", initializer=_deprioritise_this_thread
+)
 
 
 def hash_password(password: str) -> str:
@@ -122,7 +142,8 @@ async def check_login(
     login = await run_store(_start_attempt, uow, client_key, organization_key, email, email_hash)
     # Checked when no login matches, so a wrong email costs as long as a wrong password.
     stored = login.password_hash if login is not None else _DECOY
-    matches = await anyio.to_thread.run_sync(verify_password, password, stored, limiter=_password_checks)
+    checking = asyncio.get_running_loop().run_in_executor(_password_checks, verify_password, password, stored)
+    matches = await checking
     if login is None or not matches:
         raise AuthError("invalid_login", "The email or password is not right.")
     await run_store(_forget_failures, uow, organization_key, email_hash)
@@ -139,34 +160,37 @@ def _start_attempt(
     attempt refused here is not counted, so the throttle lifts a window after the last real failure.
     """
     now = utc_now()
-    since = now - FAILURE_WINDOW
+    # First in a read transaction, so that refusing a flood takes no write lock; then again under the
+    # client's lock, since another attempt may have been counted in between.
+    with uow:
+        _refuse_if_throttled(uow.credentials, client_key, organization_key, email_hash, now)
     with uow.write():
-        credentials = uow.credentials
-        credentials.lock_client(client_key)
-        throttles = [
-            (at + FAILURE_WINDOW, what)
-            for at, what in (
-                (
-                    credentials.nth_latest_email_failure(
-                        organization_key, email_hash, since, FAILURES_PER_EMAIL
-                    ),
-                    "with this email",
-                ),
-                (
-                    credentials.nth_latest_client_failure(client_key, since, FAILURES_PER_CLIENT),
-                    "through this app",
-                ),
-            )
-            if at is not None
-        ]
-        if throttles:
-            until, what = max(throttles)
-            raise LoginThrottledError(what, until, now)
-        login = credentials.login_by_email(organization_key, email)
-        credentials.forget_client_failures_before(client_key, since)
-        credentials.add_login_failure(client_key, organization_key, email_hash, now)
+        uow.credentials.lock_client(client_key)
+        _refuse_if_throttled(uow.credentials, client_key, organization_key, email_hash, now)
+        login = uow.credentials.login_by_email(organization_key, email)
+        uow.credentials.forget_client_failures_before(client_key, now - FAILURE_WINDOW)
+        uow.credentials.add_login_failure(client_key, organization_key, email_hash, now)
         uow.commit()
     return login
+
+
+def _refuse_if_throttled(
+    credentials: CredentialRepository, client_key: int, organization_key: int, email_hash: str, now: datetime
+) -> None:
+    """LoginThrottledError if the email or the client had its limit of failures in the last window: it
+    may sign in again when the limit-th latest of them leaves the window (the later, if both)."""
+    since = now - FAILURE_WINDOW
+    latest = (
+        (
+            credentials.nth_latest_email_failure(organization_key, email_hash, since, FAILURES_PER_EMAIL),
+            "with this email",
+        ),
+        (credentials.nth_latest_client_failure(client_key, since, FAILURES_PER_CLIENT), "through this app"),
+    )
+    throttles = [(at + FAILURE_WINDOW, what) for at, what in latest if at is not None]
+    if throttles:
+        until, what = max(throttles)
+        raise LoginThrottledError(what, until, now)
 
 
 def _forget_failures(uow: UnitOfWork, organization_key: int, email_hash: str) -> None:
