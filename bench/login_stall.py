@@ -123,7 +123,7 @@ class Phase:
     probe_ms: list[float] = field(default_factory=list)
     login_ms: list[float] = field(default_factory=list)
     login_statuses: Counter[int] = field(default_factory=Counter)
-    throttled_in_a_row: int = 0
+    last_status: dict[int, int] = field(default_factory=dict)  # sign-in client -> its latest answer
     seconds: float = 0.0
 
 
@@ -138,7 +138,7 @@ async def probe(client: Any, api_key: str, until: float, interval_s: float, into
         await asyncio.sleep(interval_s)
 
 
-async def sign_in_wrongly(client: Any, url: str, stop: asyncio.Event, phase: Phase) -> None:
+async def sign_in_wrongly(client: Any, url: str, stop: asyncio.Event, phase: Phase, n: int) -> None:
     while not stop.is_set():
         email = f"bench-{uuid.uuid4().hex[:12]}@example.invalid"
         started = time.perf_counter()
@@ -147,7 +147,7 @@ async def sign_in_wrongly(client: Any, url: str, stop: asyncio.Event, phase: Pha
         )
         phase.login_ms.append((time.perf_counter() - started) * 1000)
         phase.login_statuses[response.status_code] += 1
-        phase.throttled_in_a_row = phase.throttled_in_a_row + 1 if response.status_code == 429 else 0
+        phase.last_status[n] = response.status_code
 
 
 async def measure(
@@ -165,7 +165,10 @@ async def measure(
     limits = httpx.Limits(max_connections=len(login_urls) + args.probes + 1)
     async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
         stop = asyncio.Event()
-        flood = [asyncio.create_task(sign_in_wrongly(client, url, stop, phase)) for url in login_urls]
+        flood = [
+            asyncio.create_task(sign_in_wrongly(client, url, stop, phase, n))
+            for n, url in enumerate(login_urls)
+        ]
         if flood:
             while not ready(phase):
                 await asyncio.sleep(0.05)
@@ -205,9 +208,12 @@ async def run_phases(setup: Setup, base_url: str, args: argparse.Namespace) -> l
             setup.api_key,
             one_app,
             args,
-            # Every client's last answer a 429: the attempts let in before the throttle engaged have
-            # been hashed and answered, so what is measured is refusals alone.
-            ready=lambda phase: phase.throttled_in_a_row >= logins,
+            # Every client's latest answer a 429: the attempts let in before the throttle engaged
+            # have all been hashed and answered, so what is measured is refusals alone.
+            ready=lambda phase: (
+                len(phase.last_status) == logins
+                and all(status == 429 for status in phase.last_status.values())
+            ),
         ),
     ]
 
@@ -226,7 +232,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"login_stall: timeledger serve --workers 1 on SQLite, {os.cpu_count()} CPUs (load {load:.1f}); "
-        f"{args.probes} probes GET {PROBE_PATH}, {args.interval_ms:g} ms apart; {args.duration:g} s per phase"
+        f"{args.probes} probe(s) GET {PROBE_PATH} {args.interval_ms:g} ms apart; {args.duration:g} s a phase"
     )
     print(
         f"{'phase':<44}{'probes':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"

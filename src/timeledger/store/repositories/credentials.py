@@ -305,7 +305,7 @@ class SqlCredentialRepository:
         return self._nth_latest((login_failures.c.client_id == client_key,), since, n)
 
     def _nth_latest(self, where: tuple[ColumnElement[bool], ...], since: datetime, n: int) -> datetime | None:
-        # One row off the end of an index range (ix_login_failures_email / _client), however many failed.
+        # Walks at most n entries of one index range (ix_login_failures_email / _client), newest first.
         return self._conn.execute(
             select(login_failures.c.attempted_at)
             .where(*where, login_failures.c.attempted_at > since)
