@@ -15,7 +15,7 @@ from typing import Any
 
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import authenticate_company
-from timeledger.auth.logins import check_login
+from timeledger.auth.logins import verify_login
 from timeledger.auth.oauth import OAuthResponse, authenticate_bearer, grant_without_consent, issue_token
 from timeledger.dialects.freshbooks.routes import ACCESS_TOKEN_SECONDS
 from timeledger.ledger.clock import utc_now
@@ -99,7 +99,9 @@ def _granted(
     if not isinstance(login, dict) or not isinstance(redirect_uri, str) or not isinstance(scopes, list):
         raise StaleDemoError("its freshbooks block is incomplete")
     try:
-        person = check_login(uow, organization.key, str(login.get("email")), str(login.get("password")))
+        person = verify_login(uow, organization.key, str(login.get("email")), str(login.get("password")))
+        if person is None:
+            raise StaleDemoError("its FreshBooks login no longer signs in")
         if person.company_key != company.key:
             raise StaleDemoError("its FreshBooks login belongs to another company")
         response = grant_without_consent(

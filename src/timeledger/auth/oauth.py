@@ -29,10 +29,10 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import hash_secret
-from timeledger.auth.logins import check_login
+from timeledger.auth.logins import RunStore, check_login
 from timeledger.auth.scopes import ALL_SCOPES, ALWAYS_GRANTED, satisfies
 from timeledger.ledger.clock import utc_now
-from timeledger.ledger.credentials import AuthorizationCode, OAuthClient, OAuthToken
+from timeledger.ledger.credentials import AuthorizationCode, OAuthClient, OAuthToken, PersonLogin
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.tenancy import Company
 
@@ -66,6 +66,7 @@ class ConsentRequest:
     """A valid authorization request, to show a person before they approve it."""
 
     client_name: str
+    client_key: int
     organization_key: int
     scopes: tuple[str, ...]
     redirect_uri: str
@@ -356,16 +357,26 @@ def validate_authorization(uow: UnitOfWork, uri: str) -> ConsentRequest:
         except ValueError as error:
             raise AuthError("invalid_authorization_request", str(error)) from None
         client: OAuthClient = credentials["request"].client
-    return ConsentRequest(client.name, client.organization_key, tuple(scopes), credentials["redirect_uri"])
+    return ConsentRequest(
+        client.name, client.key, client.organization_key, tuple(scopes), credentials["redirect_uri"]
+    )
 
 
-def approve_authorization(uow: UnitOfWork, uri: str, email: str, password: str) -> str:
+async def approve_authorization(
+    run_store: RunStore, uow: UnitOfWork, uri: str, email: str, password: str
+) -> str:
     """A person signed in and approved: the redirect (with a code) to send their browser to.
 
-    The person must belong to the client's organization; the code acts in their company.
+    The person must belong to the client's organization; the code acts in their company. Async, and
+    each store step its own transaction run by ``run_store``, because the password check between
+    them must not hold the event loop (``auth/logins.py``).
     """
-    consent = validate_authorization(uow, uri)
-    login = check_login(uow, consent.organization_key, email, password)
+    consent = await run_store(validate_authorization, uow, uri)
+    login = await check_login(run_store, uow, consent.client_key, consent.organization_key, email, password)
+    return await run_store(_issue_code, uow, uri, consent, login)
+
+
+def _issue_code(uow: UnitOfWork, uri: str, consent: ConsentRequest, login: PersonLogin) -> str:
     with uow.write():
         validator = _Validator(uow, utc_now())
         headers, _, _ = _server(validator, 0).create_authorization_response(
@@ -403,10 +414,15 @@ def issue_token(
         # Committed whatever the outcome: a replayed code or refresh token revokes what it begat.
         uow.commit()
     issued = validator.issued
+    answer = json.loads(body) if body else {}
+    if answer.get("error_description") == oauth_errors.MismatchingRedirectURIError.description:
+        # RFC 6749 §5.2: a code sent with another redirect URI than it was issued for is an invalid
+        # grant; oauthlib reports it as an invalid request.
+        answer["error"] = "invalid_grant"
     return OAuthResponse(
         status,
         dict(headers),
-        json.loads(body) if body else {},
+        answer,
         company_key=issued[0] if issued else None,
         person_key=issued[1] if issued else None,
     )

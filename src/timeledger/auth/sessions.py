@@ -1,14 +1,17 @@
 """Auth sessions: the link a person follows to connect their company's QuickBooks Desktop.
 
 timeledger has no Web Connector on the other side, so following the link is the whole setup:
-it marks the company connected.
+it marks the company connected. The secret in the link is shown once, when the session is created,
+and stored only as its SHA-256 (``auth/keys.py``): it carries ~124 random bits, nothing to guess.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from timeledger.auth.errors import AuthError
+from timeledger.auth.keys import hash_secret
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import NotFoundError
 from timeledger.ledger.ports import UnitOfWork
@@ -24,11 +27,13 @@ def create_auth_session(
     link_expiry_minutes: float,
     redirect_url: str | None,
 ) -> AuthSession:
+    """A new link for the organization's end user; the returned record alone holds its secret."""
     now = utc_now()
     if publishable_key != organization.publishable_key:
         raise AuthError(
             "invalid_publishable_key", "The publishable key does not belong to this organization."
         )
+    client_secret = public_token("auth_sess_client_secret_", 24)
     with uow.write():
         company = uow.tenancy.company(organization.key, end_user_id)
         if company is None:
@@ -36,20 +41,20 @@ def create_auth_session(
         session = uow.tenancy.add_auth_session(
             company,
             public_token("auth_sess_"),
-            public_token("auth_sess_client_secret_", 24),
+            hash_secret(client_secret),
             now,
             now + timedelta(minutes=link_expiry_minutes),
             redirect_url,
         )
         uow.commit()
-    return session
+    return replace(session, client_secret=client_secret)
 
 
 def complete_auth_session(uow: UnitOfWork, client_secret: str) -> tuple[AuthSession, Company]:
     """Follow an auth session's link: connect the company, unless the link expired."""
     now = utc_now()
     with uow.write():
-        found = uow.tenancy.auth_session_by_secret(client_secret)
+        found = uow.tenancy.auth_session_by_secret_hash(hash_secret(client_secret))
         if found is None:
             raise NotFoundError("This setup link is not valid.")
         session, company = found

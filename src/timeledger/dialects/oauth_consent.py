@@ -2,19 +2,22 @@
 
 ``GET /oauth/authorize?client_id=...&response_type=code&redirect_uri=...[&scope=...&state=...]``
 shows a plain HTML form: the app asking, the scopes, email, password, Approve and Deny. The form
-posts back to the same URL; on approval the browser is redirected to the app with a code. FreshBooks
+posts back to the same URL; on approval the browser is redirected to the app with a code; after too
+many failed sign-ins it is the form again with 429 and ``Retry-After`` (``auth/logins.py``). FreshBooks
 callers set ``FRESHBOOKS_AUTH_URL`` to the server's base URL (the SDK appends ``/oauth/authorize``).
 ``GET /oauth/callback`` is a redirect URI for people trying things by hand: it shows the code.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
-from timeledger.auth.errors import AuthError
+from timeledger.auth.errors import AuthError, LoginThrottledError
 from timeledger.auth.oauth import (
     ConsentRequest,
     OAuthRedirect,
@@ -22,7 +25,9 @@ from timeledger.auth.oauth import (
     deny_authorization,
     validate_authorization,
 )
-from timeledger.dialects.scaffold.endpoints import Body, Call, anonymous, route
+from timeledger.dialects.scaffold.blocking import run_blocking
+from timeledger.dialects.scaffold.bodies import parse_params, read_body
+from timeledger.dialects.scaffold.endpoints import Call, anonymous, refuse, route
 from timeledger.dialects.scaffold.pages import PAGES
 
 _PAGE = """<!doctype html>
@@ -38,7 +43,13 @@ _PAGE = """<!doctype html>
 </form></body></html>"""
 
 
-def _page(consent: ConsentRequest, message: str = "", email: str = "", status: int = 200) -> Response:
+def _page(
+    consent: ConsentRequest,
+    message: str = "",
+    email: str = "",
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     return HTMLResponse(
         _PAGE.format(
             app=escape(consent.client_name),
@@ -47,7 +58,7 @@ def _page(consent: ConsentRequest, message: str = "", email: str = "", status: i
             email=escape(email),
         ),
         status_code=status,
-        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"},
+        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY", **(headers or {})},
     )
 
 
@@ -59,18 +70,39 @@ def _refusal(message: str) -> Response:
     )
 
 
-def _authorize(call: Call[None]) -> Response:
-    uri = str(call.request.url)
+def show_authorization(call: Call[None]) -> Response:
+    """The consent form, or the refusal of an authorization request no person should see."""
     try:
-        consent = validate_authorization(call.uow, uri)
-        if call.request.method == "GET":
-            return _page(consent)
-        form = call.params or {}
+        return _page(validate_authorization(call.uow, str(call.request.url)))
+    except OAuthRedirect as redirect:
+        return RedirectResponse(redirect.location, status_code=302)
+    except AuthError as error:
+        return _refusal(error.message)
+
+
+async def answer_authorization(request: Request) -> Response:
+    """The form posted back: deny, or sign in and approve.
+
+    Not one unit of work like the scaffold's other routes: the password check sits between short
+    transactions (count the attempt, check on a worker thread, issue the code) so that neither a
+    transaction nor the event loop waits on scrypt (``auth/logins.py``). The body is still read with
+    the scaffold's limit, and anything unexpected answered by its pages.
+    """
+    run_store = partial(run_blocking, request)
+    uow = request.app.state.unit_of_work()
+    uri = str(request.url)
+    try:
+        consent = await run_store(validate_authorization, uow, uri)
+        form = await parse_params(request, await read_body(request))
         if form.get("decision") == "deny":
-            return RedirectResponse(deny_authorization(call.uow, uri), status_code=302)
+            return RedirectResponse(await run_store(deny_authorization, uow, uri), status_code=302)
         email = form.get("email", "")
         try:
-            location = approve_authorization(call.uow, uri, email, form.get("password", ""))
+            location = await approve_authorization(run_store, uow, uri, email, form.get("password", ""))
+        except LoginThrottledError as error:
+            # 429 with Retry-After (RFC 6585 §4): the form again, saying why and until when.
+            retry = {"Retry-After": str(error.retry_after_seconds)}
+            return _page(consent, error.message, email, status=429, headers=retry)
         except AuthError as error:
             if error.code != "invalid_login":
                 raise
@@ -80,14 +112,8 @@ def _authorize(call: Call[None]) -> Response:
         return RedirectResponse(redirect.location, status_code=302)
     except AuthError as error:
         return _refusal(error.message)
-
-
-def show_authorization(call: Call[None]) -> Response:
-    return _authorize(call)
-
-
-def answer_authorization(call: Call[None]) -> Response:
-    return _authorize(call)
+    except Exception as error:
+        return refuse(PAGES, request, error)
 
 
 def callback(call: Call[None]) -> Response:
@@ -102,6 +128,6 @@ def callback(call: Call[None]) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         route(PAGES, "GET", "/oauth/authorize", show_authorization, anonymous),
-        route(PAGES, "POST", "/oauth/authorize", answer_authorization, anonymous, body=Body.PARAMS),
+        Route("/oauth/authorize", answer_authorization, methods=["POST"]),
         route(PAGES, "GET", "/oauth/callback", callback, anonymous),
     ]

@@ -1,6 +1,7 @@
 """Credentials people and apps hold besides API keys: OAuth 2.0 clients, authorization codes and
-tokens, and the logins people sign in with to approve an app. Records and the storage port only:
-the protocol itself is ``auth/oauth.py``. Every secret here is a SHA-256 hash, never the secret.
+tokens, the logins people sign in with to approve an app, and their failed sign-ins. Records and the
+storage port only: the protocol is ``auth/oauth.py``, the sign-in rules ``auth/logins.py``. Every
+secret here is a SHA-256 hash, never the secret; so is the email a failed sign-in tried.
 """
 
 from __future__ import annotations
@@ -148,3 +149,32 @@ class CredentialRepository(Protocol):
     def login_by_email(self, organization_key: int, email: str) -> PersonLogin | None: ...
 
     def login_of(self, person_key: int) -> PersonLogin | None: ...
+
+    def lock_client(self, client_key: int) -> None:
+        """Until this transaction ends, other sign-in checks through the client wait for it, so two
+        concurrent guesses cannot both see the count below the limit."""
+        ...
+
+    def add_login_failure(
+        self, client_key: int, organization_key: int, email_hash: str, now: datetime
+    ) -> None:
+        """Count a sign-in attempt through the client with the email (hashed) as failed."""
+        ...
+
+    def nth_latest_email_failure(
+        self, organization_key: int, email_hash: str, since: datetime, n: int
+    ) -> datetime | None:
+        """When the ``n``-th most recent failure with this email after ``since`` was; None if fewer."""
+        ...
+
+    def nth_latest_client_failure(self, client_key: int, since: datetime, n: int) -> datetime | None:
+        """When the ``n``-th most recent failure through this client after ``since`` was; None if fewer."""
+        ...
+
+    def forget_email_failures(self, organization_key: int, email_hash: str) -> None:
+        """Forget every failure with this email (through any client), as after it signs in."""
+        ...
+
+    def forget_client_failures_before(self, client_key: int, before: datetime) -> None:
+        """Drop the client's failures too old to count any more."""
+        ...

@@ -177,13 +177,15 @@ class TenancyRepository(Protocol):
         self,
         company: Company,
         public_id: str,
-        client_secret: str,
+        client_secret_hash: str,
         now: datetime,
         expires_at: datetime,
         redirect_url: str | None,
     ) -> AuthSession: ...
 
-    def auth_session_by_secret(self, client_secret: str) -> tuple[AuthSession, Company] | None: ...
+    def auth_session_by_secret_hash(self, client_secret_hash: str) -> tuple[AuthSession, Company] | None:
+        """The session whose link secret hashes to ``client_secret_hash``, if its company still exists."""
+        ...
 
     def connect(self, company: Company, public_id: str, now: datetime) -> Company: ...
 

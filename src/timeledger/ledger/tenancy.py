@@ -42,9 +42,12 @@ class Company:
 
 @dataclass(frozen=True, slots=True)
 class AuthSession:
+    """A link that connects a company. ``client_secret`` (which the link carries) is set only on the
+    record creating the session returns: the store keeps just its SHA-256, so a read has ``None``."""
+
     public_id: str
     company_public_id: str
-    client_secret: str
+    client_secret: str | None
     created_at: datetime
     expires_at: datetime
     redirect_url: str | None

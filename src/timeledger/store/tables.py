@@ -87,7 +87,8 @@ auth_sessions = Table(
     Column("id", Key, primary_key=True, autoincrement=True),
     Column("company_id", Key, ForeignKey("companies.id"), nullable=False, index=True),
     Column("public_id", String(40), nullable=False, unique=True),
-    Column("client_secret", String(80), nullable=False, unique=True),
+    # SHA-256 of the secret the link carries, like every other secret (migration 0005)
+    Column("client_secret_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("redirect_url", Text),
@@ -342,4 +343,23 @@ time_entry_counts = Table(
     metadata,
     Column("company_id", Key, ForeignKey("companies.id"), primary_key=True, autoincrement=False),
     Column("logged", BigInteger, nullable=False),
+)
+
+
+# --- login safety (migration 0005) ------------------------------------------------------------------
+
+# One row per sign-in attempt on the consent page that has not succeeded: written before the password
+# is checked (so concurrent guesses see each other) and deleted when that email signs in. Counted per
+# organization + email tried (known or not) and per OAuth client, over a sliding window. The email is
+# kept only as its SHA-256: a fixed-width key, and a password typed into the email box is not stored.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("client_id", Key, ForeignKey("oauth_clients.id"), nullable=False),
+    Column("organization_id", Key, ForeignKey("organizations.id"), nullable=False),
+    Column("email_hash", String(64), nullable=False),
+    Column("attempted_at", UtcDateTime, nullable=False),
+    Index("ix_login_failures_email", "organization_id", "email_hash", "attempted_at"),
+    Index("ix_login_failures_client", "client_id", "attempted_at"),
 )

@@ -1,16 +1,18 @@
-"""OAuth clients, authorization codes, tokens and person logins. Secrets arrive already hashed."""
+"""OAuth clients, authorization codes, tokens, person logins and failed sign-ins. Secrets (and the
+emails failed sign-ins tried) arrive already hashed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, delete, insert, select, update
 
 from timeledger.ledger.credentials import AuthorizationCode, OAuthClient, OAuthToken, PersonLogin
 from timeledger.ledger.tenancy import Company
 from timeledger.store.tables import (
     companies,
+    login_failures,
     oauth_clients,
     oauth_codes,
     oauth_tokens,
@@ -268,3 +270,61 @@ class SqlCredentialRepository:
             .first()
         )
         return _login(row) if row else None
+
+    # --- failed sign-ins ------------------------------------------------------------------------------
+
+    def lock_client(self, client_key: int) -> None:
+        # FOR UPDATE on PostgreSQL; SQLite renders none and needs none: its write transaction holds
+        # the whole database from BEGIN IMMEDIATE.
+        self._conn.execute(
+            select(oauth_clients.c.id).where(oauth_clients.c.id == client_key).with_for_update()
+        )
+
+    def add_login_failure(
+        self, client_key: int, organization_key: int, email_hash: str, now: datetime
+    ) -> None:
+        self._conn.execute(
+            insert(login_failures).values(
+                client_id=client_key,
+                organization_id=organization_key,
+                email_hash=email_hash,
+                attempted_at=now,
+            )
+        )
+
+    def nth_latest_email_failure(
+        self, organization_key: int, email_hash: str, since: datetime, n: int
+    ) -> datetime | None:
+        return self._nth_latest(
+            (login_failures.c.organization_id == organization_key, login_failures.c.email_hash == email_hash),
+            since,
+            n,
+        )
+
+    def nth_latest_client_failure(self, client_key: int, since: datetime, n: int) -> datetime | None:
+        return self._nth_latest((login_failures.c.client_id == client_key,), since, n)
+
+    def _nth_latest(self, where: tuple[ColumnElement[bool], ...], since: datetime, n: int) -> datetime | None:
+        # Walks at most n entries of one index range (ix_login_failures_email / _client), newest first.
+        return self._conn.execute(
+            select(login_failures.c.attempted_at)
+            .where(*where, login_failures.c.attempted_at > since)
+            .order_by(login_failures.c.attempted_at.desc())
+            .offset(n - 1)
+            .limit(1)
+        ).scalar()
+
+    def forget_email_failures(self, organization_key: int, email_hash: str) -> None:
+        self._conn.execute(
+            delete(login_failures).where(
+                login_failures.c.organization_id == organization_key,
+                login_failures.c.email_hash == email_hash,
+            )
+        )
+
+    def forget_client_failures_before(self, client_key: int, before: datetime) -> None:
+        self._conn.execute(
+            delete(login_failures).where(
+                login_failures.c.client_id == client_key, login_failures.c.attempted_at <= before
+            )
+        )

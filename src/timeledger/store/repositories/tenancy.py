@@ -188,7 +188,7 @@ class SqlTenancyRepository:
         self,
         company: Company,
         public_id: str,
-        client_secret: str,
+        client_secret_hash: str,
         now: datetime,
         expires_at: datetime,
         redirect_url: str | None,
@@ -197,17 +197,19 @@ class SqlTenancyRepository:
             insert(auth_sessions).values(
                 company_id=company.key,
                 public_id=public_id,
-                client_secret=client_secret,
+                client_secret_hash=client_secret_hash,
                 created_at=now,
                 expires_at=expires_at,
                 redirect_url=redirect_url,
             )
         )
-        return AuthSession(public_id, company.public_id, client_secret, now, expires_at, redirect_url)
+        return AuthSession(public_id, company.public_id, None, now, expires_at, redirect_url)
 
-    def auth_session_by_secret(self, client_secret: str) -> tuple[AuthSession, Company] | None:
+    def auth_session_by_secret_hash(self, client_secret_hash: str) -> tuple[AuthSession, Company] | None:
         row = (
-            self._conn.execute(select(auth_sessions).where(auth_sessions.c.client_secret == client_secret))
+            self._conn.execute(
+                select(auth_sessions).where(auth_sessions.c.client_secret_hash == client_secret_hash)
+            )
             .mappings()
             .first()
         )
@@ -226,7 +228,7 @@ class SqlTenancyRepository:
         session = AuthSession(
             row["public_id"],
             company.public_id,
-            row["client_secret"],
+            None,
             row["created_at"],
             row["expires_at"],
             row["redirect_url"],
