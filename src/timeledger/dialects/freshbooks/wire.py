@@ -6,6 +6,8 @@ customer; a project is a job (a customer with a parent), its ``client_id`` the t
 above it; a service is a service item; a time entry is a ledger time entry, whose customer is the
 project if it has one, else the client. ``billable``/``billed`` are one ledger billing status.
 Fields no other API knows live in the record's ``extra["freshbooks"]`` and come back unchanged.
+Booleans are read with the scaffold's ``parse_flag``: true/false/1/0 in any case, since the SDK sends
+``True`` and the docs' examples ``1`` (reference §1.4).
 """
 
 from __future__ import annotations
@@ -66,11 +68,6 @@ def envelope(body: bytes, name: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get(name), dict):
         raise invalid(name, "field required")
     return data[name]
-
-
-def parse_bool(value: Any, field: str) -> bool:
-    """true/false/1/0 in any case: the SDK sends ``True``, the docs' examples ``1`` (reference §1.4)."""
-    return parse_flag(value, field)
 
 
 _DATETIME_PROBLEM = "must be a date-time such as 2024-01-31T09:00:00Z"
@@ -171,7 +168,7 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
     if fields.get("started_at") in (None, ""):
         raise required("started_at")
     started_at = parse_datetime(fields["started_at"], "started_at")
-    is_logged = parse_bool(fields.get("is_logged", True), "is_logged")
+    is_logged = parse_flag(fields.get("is_logged", True), "is_logged")
     project_key = parse_int(fields.get("project_id"), "project_id")
     duration = _duration(fields)
     if is_logged and duration is None:  # else it would be a running timer, which is_logged says it is not
@@ -187,8 +184,8 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
         service_item_key=parse_int(fields.get("service_id"), "service_id"),
         note=parse_text(fields.get("note"), "note"),
         billing_status=billing_status(
-            parse_bool(fields.get("billable", False), "billable"),
-            parse_bool(fields.get("billed", False), "billed"),
+            parse_flag(fields.get("billable", False), "billable"),
+            parse_flag(fields.get("billed", False), "billed"),
         ),
         started_at=started_at,
         extra={API: extra},
@@ -205,7 +202,7 @@ def parse_time_entry_update(fields: Mapping[str, Any], current: TimeEntry) -> di
     """
     changes: dict[str, Any] = {}
     if "is_logged" in fields:
-        changes["is_running"] = not parse_bool(fields["is_logged"], "is_logged")
+        changes["is_running"] = not parse_flag(fields["is_logged"], "is_logged")
         if changes["is_running"] and not current.is_running:
             changes["extra"] = {API: {"timer": True}}
     if "duration" in fields:
@@ -232,10 +229,10 @@ def parse_time_entry_update(fields: Mapping[str, Any], current: TimeEntry) -> di
         changes["note"] = parse_text(fields["note"], "note")
     if "billable" in fields or "billed" in fields:
         changes["billing_status"] = billing_status(
-            parse_bool(
+            parse_flag(
                 fields.get("billable", current.billing_status is not BillingStatus.NOT_BILLABLE), "billable"
             ),
-            parse_bool(
+            parse_flag(
                 fields.get("billed", current.billing_status is BillingStatus.HAS_BEEN_BILLED), "billed"
             ),
         )
@@ -253,7 +250,7 @@ def parse_time_entry_query(
     page, per_page = parse_paging(params, 30)
 
     def flag(name: str) -> bool | None:
-        return parse_bool(params[name], name) if params.get(name) not in (None, "") else None
+        return parse_flag(params[name], name) if params.get(name) not in (None, "") else None
 
     def key(name: str) -> tuple[int, ...]:
         return (parse_query_id(params[name], name),) if params.get(name) not in (None, "") else ()
@@ -387,7 +384,7 @@ def _project_extras(fields: Mapping[str, Any]) -> dict[str, Any]:
         elif name in ("budget", "project_manager_id", "retainer_id"):
             value = parse_int(value, name)
         elif name == "complete":
-            value = parse_bool(value, name)
+            value = parse_flag(value, name)
         elif name == "project_type" and value not in _PROJECT_TYPES:
             raise invalid(name, f"must be one of {', '.join(_PROJECT_TYPES)}", value)
         elif name == "billing_method" and value is not None and value not in _BILLING_METHODS:
@@ -411,7 +408,7 @@ def parse_project(fields: Mapping[str, Any]) -> ListDraft:
         kind=ListKind.CUSTOMER,
         name=list_name(title),
         parent_key=client_key,
-        is_active=parse_bool(fields.get("active", True), "active"),
+        is_active=parse_flag(fields.get("active", True), "active"),
         extra={API: _project_extras(fields)},
     )
 
@@ -430,7 +427,7 @@ def parse_project_update(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dic
             raise invalid("client_id", "field required: a project belongs to a client")
         changes["parent_key"] = client_key
     if "active" in fields:
-        changes["is_active"] = parse_bool(fields["active"], "active")
+        changes["is_active"] = parse_flag(fields["active"], "active")
     return changes, _project_extras(fields)
 
 
@@ -439,7 +436,7 @@ def parse_project_query(params: Mapping[str, str]) -> tuple[ListQuery, int, int]
     page, per_page = parse_paging(params, 30)
     status = ActiveStatus.ALL
     if params.get("active") not in (None, ""):
-        status = ActiveStatus.ACTIVE if parse_bool(params["active"], "active") else ActiveStatus.INACTIVE
+        status = ActiveStatus.ACTIVE if parse_flag(params["active"], "active") else ActiveStatus.INACTIVE
     updated = (
         parse_datetime(params["updated_since"], "updated_since") if params.get("updated_since") else None
     )
@@ -499,7 +496,7 @@ def parse_service(fields: Mapping[str, Any]) -> ListDraft:
 
 
 def _service_extras(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: parse_bool(fields[k], k) for k in ("billable", "project_default") if k in fields}
+    return {k: parse_flag(fields[k], k) for k in ("billable", "project_default") if k in fields}
 
 
 def parse_service_update(fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -591,7 +588,7 @@ def _client_extra(name: str, value: Any) -> Any:
     """A FreshBooks-only client field, checked as the type its default has (text, flag, id)."""
     default = _CLIENT_EXTRAS[name]
     if isinstance(default, bool):
-        return parse_bool(value, name)
+        return parse_flag(value, name)
     if name == "retainer_id":
         return parse_int(value, name)
     return parse_text(value, name)
