@@ -157,3 +157,14 @@ def test_a_chunked_body_over_the_limit_is_a_413(http: httpx.Client, unchanged: N
     answer = http.post("/v1/end-users", content=chunks(), headers={"Content-Type": "application/json"})
     assert answer.status_code == 413
     assert answer.json()["error"]["code"] == "REQUEST_TOO_LARGE"
+
+
+def test_text_holding_the_nul_character_is_a_400(
+    http: httpx.Client, employee_id: str, unchanged: None
+) -> None:
+    """PostgreSQL keeps no NUL in text; SQLite would, and then the two backends would disagree."""
+    invalid_request(http.post(f"{QBD}/classes", json={"name": "a\u0000b"}), '"name"')
+    invalid_request(http.post(f"{QBD}/vendors", json={"name": "Nul", "note": "x\u0000"}), '"note"')
+    body = {"entityId": employee_id, "transactionDate": "2024-01-02", "duration": "PT1H", "note": "\u0000"}
+    invalid_request(http.post(f"{QBD}/time-tracking-activities", json=body), '"note"')
+    invalid_request(http.get(f"{QBD}/vendors", params={"nameContains": "a\u0000"}), '"nameContains"')

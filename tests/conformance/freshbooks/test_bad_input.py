@@ -149,3 +149,15 @@ def test_an_oauth_part_over_the_body_limit_is_a_413(server: Server, path: str, u
     answer = httpx.post(server.base_url + path, content=body, headers=headers)
     assert answer.status_code == 413, answer.text
     assert answer.json()["error"] == "invalid_request"
+
+
+def test_text_holding_the_nul_character_is_a_field_error(
+    fb: httpx.Client, entries: str, demo: dict[str, Any], unchanged: None
+) -> None:
+    body = {"time_entry": {"started_at": "2024-01-02T09:00:00Z", "duration": 60, "note": "n\u0000"}}
+    assert "NUL" in field_error(fb.post(entries, json=body), "note")
+    clients = f"/accounting/account/{demo['freshbooks']['account_id']}/users/clients"
+    answer = fb.get(clients, params={"search[email]": "\u0000"})
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["response"]["errors"]
+    assert error["field"] == "search[email]" and "NUL" in error["message"]

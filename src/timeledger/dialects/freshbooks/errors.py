@@ -159,7 +159,8 @@ def from_exception(request: Request, error: Exception) -> FreshBooksError | None
     if isinstance(error, InvalidValueError):
         if auth_family:
             return FreshBooksError(400, error.message, None, error.field, "invalid_request")
-        return invalid(error.field, error.problem)
+        # Named within its envelope, as FreshBooks names fields: ``note``, not ``time_entry.note``.
+        return invalid(error.field.split(".", 1)[-1], error.problem)
     if isinstance(error, MalformedBodyError | RequestError):
         # The auth family answers as OAuth servers do (400 invalid_request); the others validate
         # with 422, which the SDK does not retry (reference §1.7).

@@ -18,6 +18,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from timeledger.dialects.scaffold.errors import BodyTooLargeError, MalformedBodyError
+from timeledger.dialects.scaffold.values import check_no_nul
 
 MAX_BODY_BYTES = 1_000_000
 MAX_FORM_FIELDS = 100
@@ -53,9 +54,12 @@ def parse_json(raw: bytes) -> Any:
     if not raw.strip():
         raise MalformedBodyError("The request body is empty; send a JSON object.")
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise MalformedBodyError(f"The request body is not valid JSON: {error}.") from None
+    if b"\\u0000" in raw:  # JSON can carry only an escaped NUL; look for it only where one is written
+        check_no_nul(data, "")
+    return data
 
 
 def media_type(request: Request) -> str:
@@ -80,7 +84,7 @@ async def parse_params(request: Request, raw: bytes) -> dict[str, str]:
         raise MalformedBodyError("The request body is not UTF-8 form data.") from None
     except ValueError:  # more fields than max_num_fields
         raise MalformedBodyError(f"The request body has more than {MAX_FORM_FIELDS} fields.") from None
-    return dict(pairs)
+    return check_no_nul(dict(pairs), "")
 
 
 async def _multipart(request: Request, raw: bytes) -> dict[str, str]:
@@ -94,4 +98,4 @@ async def _multipart(request: Request, raw: bytes) -> dict[str, str]:
         form = await parser.parse()
     except MultiPartException as error:  # malformed, a file part, too many fields
         raise MalformedBodyError(f"The multipart body was refused: {error.message}") from None
-    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    return check_no_nul({k: v for k, v in form.multi_items() if isinstance(v, str)}, "")

@@ -32,6 +32,7 @@ from starlette.routing import Route
 
 from timeledger.dialects.scaffold.blocking import run_blocking
 from timeledger.dialects.scaffold.bodies import declares_body, parse_json, parse_params, read_body
+from timeledger.dialects.scaffold.values import check_no_nul
 from timeledger.ledger.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,9 @@ def route(
 
     async def run(request: Request) -> Response:
         try:
+            check_no_nul(request.path_params, "")
+            for name, value in request.query_params.multi_items():
+                check_no_nul(value, name)
             raw, params = b"", None
             if body is not Body.NONE and declares_body(request):
                 if authenticate is not anonymous:

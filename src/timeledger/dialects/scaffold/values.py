@@ -110,6 +110,22 @@ def parse_iso_datetime(text: str, field: str) -> datetime:
     return check_instant(moment, field)
 
 
+def check_no_nul(value: Any, path: str) -> Any:
+    """``value`` unchanged if no text in it (keys included) holds the NUL character, which
+    PostgreSQL cannot store in text; else InvalidValueError naming where, as a dotted path."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidValueError(path or "body", "may not contain the NUL character (U+0000)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_no_nul(key, path or "body")
+            check_no_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_no_nul(item, f"{path}[{index}]")
+    return value
+
+
 _TRUE, _FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
 _YES, _NO = frozenset({"yes"}), frozenset({"no"})
 
