@@ -112,17 +112,20 @@ def parse_iso_datetime(text: str, field: str) -> datetime:
 
 def check_no_nul(value: Any, path: str) -> Any:
     """``value`` unchanged if no text in it (keys included) holds the NUL character, which
-    PostgreSQL cannot store in text; else InvalidValueError naming where, as a dotted path."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidValueError(path or "body", "may not contain the NUL character (U+0000)")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_no_nul(key, path or "body")
-            check_no_nul(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            check_no_nul(item, f"{path}[{index}]")
+    PostgreSQL cannot store in text; else InvalidValueError naming where, as a dotted path.
+    Walked with a stack, not recursion: JSON may nest deeper than Python's recursion limit."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise InvalidValueError(where or "body", "may not contain the NUL character (U+0000)")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, where or "body"))
+                stack.append((child, f"{where}.{key}" if where else str(key)))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{index}]") for index, child in enumerate(item))
     return value
 
 
