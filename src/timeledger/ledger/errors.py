@@ -81,6 +81,7 @@ RULE_CODES = frozenset(
         "wage_item_needs_employee",
         "invalid_external_id",
         "invalid_name",
+        "text_too_long",
         "parent_is_own_descendant",
         "too_deep",
         "invalid_duration",

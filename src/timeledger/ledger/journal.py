@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from timeledger.ledger.errors import RuleError
+from timeledger.ledger.lists import check_length
 from timeledger.ledger.records import ListEntry, Ref
 from timeledger.ledger.values import BillingStatus, ListKind
 
@@ -153,9 +154,14 @@ BUILTIN_CODES = frozenset(code for code, _, _ in BUILTIN_CURRENCIES)
 CURRENCY_UPDATABLE_FIELDS = frozenset({"name", "code", "is_active", "format"})
 
 
+# QuickBooks' currency names are at most 64 characters (the store's column, casefolded, too).
+MAX_CURRENCY_NAME = 64
+
+
 def check_currency_name(name: str | None) -> str:
     if name is None or not name.strip():
         raise RuleError("invalid_name", "A currency needs a name.", field="name")
+    check_length(name.strip().casefold(), MAX_CURRENCY_NAME, "name")
     return name.strip()
 
 

@@ -19,6 +19,19 @@ from timeledger.ledger.values import ListKind
 # QuickBooks keeps at most five levels below a top-level customer, item, class or account.
 MAX_SUBLEVEL = 5
 
+# The longest text each list entry field keeps (the store's columns are this wide). QuickBooks' own
+# limits are lower and Conductor checks them first; other APIs send what they like.
+TEXT_LIMITS = {
+    "name": 255,
+    "first_name": 100,
+    "middle_name": 100,
+    "last_name": 100,
+    "company_name": 255,
+    "email": 1023,
+    "phone": 100,
+    "account_type": 40,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ListDraft:
@@ -63,6 +76,22 @@ UPDATABLE_FIELDS = frozenset(
 )
 
 
+def check_length(text: str | None, limit: int, field: str) -> None:
+    """Text is kept whole or refused: never cut short, never half-written."""
+    if text is not None and len(text) > limit:
+        raise RuleError(
+            "text_too_long", f"The {field.replace('_', ' ')} is longer than {limit} characters.", field=field
+        )
+
+
+def check_lengths(fields: Mapping[str, Any]) -> None:
+    """Every list entry field in ``fields`` within ``TEXT_LIMITS``."""
+    for name, limit in TEXT_LIMITS.items():
+        value = fields.get(name)
+        if isinstance(value, str):
+            check_length(value, limit, name)
+
+
 def person_name(first: str | None, middle: str | None, last: str | None) -> str | None:
     """An employee's list name is their first, middle and last names joined, as QuickBooks shows it."""
     parts = [p.strip() for p in (first, middle, last) if p and p.strip()]
@@ -70,12 +99,15 @@ def person_name(first: str | None, middle: str | None, last: str | None) -> str 
 
 
 def check_name(name: str | None, kind: ListKind) -> str:
-    """A list name is non-blank and has no colon, since colons join a hierarchical full name."""
+    """A list name is non-blank, fits its column and has no colon, since colons join a hierarchical
+    full name."""
     if name is None or not name.strip():
         what = "a first, middle or last name" if kind is ListKind.EMPLOYEE else "a name"
         raise RuleError("invalid_name", f"The {kind.value.replace('_', ' ')} needs {what}.", field="name")
     if ":" in name:
         raise RuleError("invalid_name", f'The name "{name}" may not contain a colon (":").', field="name")
+    # Its casefolded form (kept to compare names) is as long or longer: "ß" folds to "ss".
+    check_length(name.strip().casefold(), TEXT_LIMITS["name"], "name")
     return name.strip()
 
 

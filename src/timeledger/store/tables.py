@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from timeledger.ledger.lists import TEXT_LIMITS
 from timeledger.store.types import DecimalText, UtcDateTime
 
 # BigInteger on PostgreSQL, but plain INTEGER on SQLite so the key is the rowid.
@@ -104,21 +105,21 @@ list_entries = Table(
     # The top-level entry above this one (NULL for a top-level entry itself): a FreshBooks project's
     # client, kept so no reader has to split the full name. Derived from parent_id; not a reference.
     Column("root_id", Key),
-    Column("name", String(255), nullable=False),
+    Column("name", String(TEXT_LIMITS["name"]), nullable=False),
     Column("full_name", Text, nullable=False),
     # casefolded full name: uniqueness, exact lookups and QuickBooks' case-insensitive ordering
     Column("full_name_key", Text, nullable=False),
-    Column("name_key", String(255), nullable=False),
+    Column("name_key", String(TEXT_LIMITS["name"]), nullable=False),
     Column("sublevel", Integer, nullable=False),
     Column("is_active", Boolean, nullable=False),
-    Column("first_name", String(100)),
-    Column("middle_name", String(100)),
-    Column("last_name", String(100)),
-    Column("company_name", String(255)),
-    Column("email", String(1023)),
-    Column("phone", String(100)),
+    Column("first_name", String(TEXT_LIMITS["first_name"])),
+    Column("middle_name", String(TEXT_LIMITS["middle_name"])),
+    Column("last_name", String(TEXT_LIMITS["last_name"])),
+    Column("company_name", String(TEXT_LIMITS["company_name"])),
+    Column("email", String(TEXT_LIMITS["email"])),
+    Column("phone", String(TEXT_LIMITS["phone"])),
     Column("note", Text),
-    Column("account_type", String(40)),
+    Column("account_type", String(TEXT_LIMITS["account_type"])),
     Column("rate", DecimalText),
     Column("external_id", String(36)),
     Column("extra", JSON, nullable=False),

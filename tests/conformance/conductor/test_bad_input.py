@@ -168,3 +168,26 @@ def test_text_holding_the_nul_character_is_a_400(
     body = {"entityId": employee_id, "transactionDate": "2024-01-02", "duration": "PT1H", "note": "\u0000"}
     invalid_request(http.post(f"{QBD}/time-tracking-activities", json=body), '"note"')
     invalid_request(http.get(f"{QBD}/vendors", params={"nameContains": "a\u0000"}), '"nameContains"')
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("companyName", "c" * 201), ("sourceId", "s" * 201), ("email", "e" * 310 + "@example.com")],
+)
+def test_end_user_text_longer_than_it_can_be_kept_is_a_400(
+    http: httpx.Client, field: str, value: str, unchanged: None
+) -> None:
+    body = {"companyName": "Long", "email": "l@example.com", "sourceId": "long", field: value}
+    invalid_request(http.post("/v1/end-users", json=body), field)
+
+
+@pytest.mark.parametrize("bound", ["99999999999999999999", "9" * 5000, "0" * 30 + "7"])
+def test_a_ref_number_range_past_every_number_is_an_empty_page(http: httpx.Client, bound: str) -> None:
+    """Reference numbers of digits compare as numbers; a bound too long for any column is past
+    them all, not a crash."""
+    above = http.get(f"{QBD}/journal-entries", params={"refNumberFrom": bound})
+    assert above.status_code == 200, above.text
+    below = http.get(f"{QBD}/journal-entries", params={"refNumberTo": bound})
+    assert below.status_code == 200, below.text
+    if len(bound.lstrip("0")) > 18:
+        assert above.json()["data"] == []

@@ -161,3 +161,17 @@ def test_text_holding_the_nul_character_is_a_field_error(
     assert answer.status_code == 422, answer.text
     (error,) = answer.json()["response"]["errors"]
     assert error["field"] == "search[email]" and "NUL" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("bus_phone", "9" * 400), ("fname", "f" * 101), ("lname", "l" * 101), ("organization", "o" * 256)],
+)
+def test_client_text_longer_than_it_can_be_kept_is_a_field_error(
+    fb: httpx.Client, demo: dict[str, Any], field: str, value: str, unchanged: None
+) -> None:
+    clients = f"/accounting/account/{demo['freshbooks']['account_id']}/users/clients"
+    created = fb.post(clients, json={"client": {"organization": "Short", field: value}})
+    assert created.status_code == 422, created.text
+    (error,) = created.json()["response"]["errors"]
+    assert error["field"] == field and "longer than" in error["message"]

@@ -11,7 +11,7 @@ from timeledger.ledger.errors import ERROR_CODES, LedgerError
 @pytest.mark.parametrize("code", sorted(ERROR_CODES))
 def test_every_ledger_code_maps_to_a_conductor_refusal(code: str) -> None:
     error = from_ledger(LedgerError("Refused.", code=code, field="lines[0].account"))
-    assert error.type != "INTERNAL_ERROR" and error.status in (404, 502)
+    assert error.type != "INTERNAL_ERROR" and error.status in (400, 404, 502)
     assert "Refused." in error.message
 
 

@@ -106,6 +106,11 @@ _WIRE_FIELDS = {
     "exchange_rate": "exchangeRate",
     "code": "currencyCode",
     "is_active": "isActive",
+    "company_name": "companyName",
+    "source_id": "sourceId",
+    "first_name": "firstName",
+    "middle_name": "middleName",
+    "last_name": "lastName",
 }
 
 
@@ -116,6 +121,8 @@ def from_ledger(error: LedgerError) -> ConductorError:
         message = f'{message} (field "{_WIRE_FIELDS.get(error.field, error.field)}")'
     if error.code == "not_found":
         return resource_missing(error.message)
+    if error.code == "text_too_long":  # Conductor checks lengths before QuickBooks sees them
+        return invalid_request(f"Invalid request body: {message}")
     if error.code in _INTEGRATION_CODES:
         return qbd_request_error(message, _INTEGRATION_CODES[error.code])
     if error.code in RULE_CODES:

@@ -110,6 +110,10 @@ _WIRE_FIELDS = {
     "parent": "client_id",
     "revision": "id",
     "external_id": "id",
+    "company_name": "organization",
+    "first_name": "fname",
+    "last_name": "lname",
+    "phone": "bus_phone",
 }
 
 
@@ -120,6 +124,8 @@ def from_ledger(error: LedgerError) -> FreshBooksError:
         return not_found()
     if error.code in ("unknown_reference", "unknown_filter_value"):
         return invalid(field or "id", error.message, errno=ERRNO_REFERENCE)
+    if error.code == "text_too_long":
+        return invalid(field or "name", error.message)
     if error.code in ("stale_revision", "duplicate_name"):
         return FreshBooksError(409, error.message, ERRNO_CONFLICT, field, "conflict")
     if error.code in RULE_CODES:

@@ -8,6 +8,7 @@ import string
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import NotFoundError
 from timeledger.ledger.journal import HOME_CURRENCY_CODE, check_home_currency_code
+from timeledger.ledger.lists import check_length
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services.currencies import add_builtin_currencies
 from timeledger.ledger.tenancy import Company
@@ -33,6 +34,12 @@ def create_company(
     """A new set of books holding only QuickBooks' built-in currencies, one of them its home currency.
     ``connected`` skips the auth session a person would otherwise complete."""
     home_currency_code = check_home_currency_code(home_currency_code)
+    for text, limit, field in (
+        (name, 200, "company_name"),
+        (email, 320, "email"),
+        (source_id, 200, "source_id"),
+    ):
+        check_length(text, limit, field)
     now = utc_now()
     with uow.write():
         company = uow.tenancy.add_company(

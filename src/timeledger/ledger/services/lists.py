@@ -15,8 +15,10 @@ from timeledger.ledger.errors import (
 )
 from timeledger.ledger.external_ids import check_external_id
 from timeledger.ledger.lists import (
+    TEXT_LIMITS,
     UPDATABLE_FIELDS,
     ListDraft,
+    check_lengths,
     check_name,
     check_parent,
     full_name_under,
@@ -86,6 +88,7 @@ def create_list_entry(
     ``number_duplicate_names``: then a taken name gets the first free suffix " (2)", " (3)"... (for APIs
     whose names need not be unique, such as FreshBooks' client organizations and project titles)."""
     now = utc_now()
+    check_lengths({f: getattr(draft, f) for f in TEXT_LIMITS})
     with uow.write():
         parent = resolve(uow, company_key, (draft.kind,), draft.parent_key, "parent")
         name = draft.name
@@ -154,6 +157,7 @@ def update_list_entry(
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
+    check_lengths(changes)
     now = utc_now()
     with uow.write():
         entry = uow.lists.get(company_key, (kind,), key, include_deleted=restore)

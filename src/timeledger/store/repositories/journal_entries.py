@@ -60,10 +60,21 @@ def from_cents(cents: int | Decimal) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)
 
 
+# Numbers of up to 18 digits fit the BIGINT column; longer all-digit reference numbers (QuickBooks
+# allows 20 characters) are compared as text, and a longer range bound is past every stored number.
+MAX_NUMERIC_DIGITS = 18
+PAST_EVERY_NUMBER = 10**MAX_NUMERIC_DIGITS
+
+
+def _is_number(text: str | None) -> bool:
+    return bool(text) and text.isascii() and text.isdigit()  # type: ignore[union-attr]
+
+
 def ref_number_value(ref_number: str | None) -> int | None:
-    """The number an all-digit reference number is, for the numeric range filters."""
-    if ref_number and ref_number.isascii() and ref_number.isdigit():
-        return int(ref_number)
+    """The number an all-digit reference number is, for the numeric range filters; None for text
+    and for numbers too long for the column."""
+    if _is_number(ref_number) and len(ref_number.lstrip("0")) <= MAX_NUMERIC_DIGITS:  # type: ignore[union-attr]
+        return int(ref_number)  # type: ignore[arg-type]
     return None
 
 
@@ -339,6 +350,8 @@ def _ref_number_conditions(query: JournalEntryQuery) -> list[Any]:
         if bound is None:
             continue
         number = ref_number_value(bound)
+        if number is None and _is_number(bound):
+            number = PAST_EVERY_NUMBER
         column, value = (
             (e.ref_number_value, number) if number is not None else (e.ref_number_key, bound.casefold())
         )
