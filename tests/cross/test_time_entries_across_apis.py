@@ -247,3 +247,34 @@ def test_a_token_of_one_company_never_reads_another(new_business: Any, business:
         not_found(excinfo, errno)
         assert "private" not in str(excinfo.value.raw_response).lower()
     assert other.fb.time_entries.get(other.business_id, secret_entry.id).note == "private"
+
+
+def test_a_job_moved_to_another_customer_is_a_project_of_that_client_all_the_way_down(
+    business: Business, qbd_client: Any
+) -> None:
+    """Conductor moves a job (with a job below it) under another customer; FreshBooks then names the
+    new client for the job, the job below it, and time logged on either."""
+    qbd, eu = qbd_client.qbd, business.end_user_id
+    first = qbd.customers.create(name="Initrode", conductor_end_user_id=eu)
+    second = qbd.customers.create(name="Vandelay", conductor_end_user_id=eu)
+    job = qbd.customers.create(name="Latex", parent_id=first.id, conductor_end_user_id=eu)
+    phase = qbd.customers.create(name="Phase 2", parent_id=job.id, conductor_end_user_id=eu)
+    entry = business.fb.time_entries.create(
+        business.business_id,
+        {
+            "is_logged": True,
+            "duration": 600,
+            "started_at": "2026-03-04T10:00:00Z",
+            "project_id": _list_key(phase.id),
+        },
+    )
+    assert (entry.client_id, entry.project_id) == (_list_key(first.id), _list_key(phase.id))
+    qbd.customers.update(
+        job.id, revision_number=job.revision_number, parent_id=second.id, conductor_end_user_id=eu
+    )
+    for project in (job, phase):
+        got = business.fb.projects.get(business.business_id, _list_key(project.id))
+        assert got.client_id == _list_key(second.id)
+    moved = business.fb.time_entries.get(business.business_id, entry.id)
+    assert (moved.client_id, moved.project_id) == (_list_key(second.id), _list_key(phase.id))
+    assert qbd.customers.retrieve(phase.id, conductor_end_user_id=eu).full_name == "Vandelay:Latex:Phase 2"
