@@ -73,6 +73,15 @@ def _settings(database_url: str | None) -> Settings:
     return Settings.from_env(database_url)
 
 
+def _upgrade(url: str) -> None:
+    from timeledger.store.migrate import MigrationError, upgrade
+
+    try:
+        upgrade(url)
+    except MigrationError as error:
+        raise click.ClickException(f"cannot migrate the database {_shown(url)}: {error}") from None
+
+
 def _shown(url: str) -> str:
     from timeledger.store.urls import masked
 
@@ -132,11 +141,9 @@ def main() -> None:
 @database_option
 def migrate(database_url: str | None) -> None:
     """Apply the database migrations (safe to run again)."""
-    from timeledger.store.migrate import upgrade
-
     settings = _settings(database_url)
     _engine(settings, migrated=False).dispose()
-    upgrade(settings.database_url)
+    _upgrade(settings.database_url)
     click.echo(f"database is up to date: {_shown(settings.database_url)}", err=True)
 
 
@@ -399,7 +406,6 @@ def people_set_password(
 def quickstart(ctx: click.Context, database_url: str | None, host: str, port: int, credentials: Path) -> None:
     """Migrate, create demo data once (kept in --credentials), print how to call it, then serve."""
     from timeledger.demo import create_demo, snippet
-    from timeledger.store.migrate import upgrade
     from timeledger.store.unit_of_work import SqlUnitOfWork
 
     settings = _settings(database_url)
@@ -407,7 +413,7 @@ def quickstart(ctx: click.Context, database_url: str | None, host: str, port: in
     # Checked before anything is printed: credentials for a server that cannot start mislead.
     other = port + 1 if port < 65535 else port - 1
     _check_port_free(host, port, f"stop what holds it, or pick another port: PORT={other} make run")
-    upgrade(settings.database_url)
+    _upgrade(settings.database_url)
     base_url = f"http://{host}:{port}"
     data = _kept_demo(SqlUnitOfWork(engine), credentials) if credentials.exists() else None
     if data is None:

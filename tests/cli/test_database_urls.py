@@ -7,10 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.cli.commands import assert_refused
 from tests.servers import fresh_database, run_cli
+from timeledger.store.engine import normalise_url
 
 BAD_URLS = {
     "nonsense": "'nonsense' is not a database URL",
@@ -86,3 +88,13 @@ def test_migrate_prints_the_url_it_migrated_without_its_password(tmp_path: Path)
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stderr == f"database is up to date: {url.render_as_string(hide_password=True)}\n"
     assert "hunter2" not in migrated.stderr
+
+
+def test_a_database_from_a_newer_timeledger_is_one_line(backend: str, tmp_path: Path) -> None:
+    url = fresh_database(backend, tmp_path)
+    assert run_cli("migrate", database_url=url).returncode == 0
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    assert_refused(run_cli("migrate", database_url=url), "Can't locate revision identified by '9999'")

@@ -8,7 +8,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from timeledger.store.engine import normalise_url
 
@@ -22,9 +24,20 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+class MigrationError(Exception):
+    """The migrations could not run; the message says why, in one line."""
+
+
 def upgrade(url: str) -> None:
-    """Bring the database at ``url`` to the newest schema."""
-    command.upgrade(alembic_config(url), "head")
+    """Bring the database at ``url`` to the newest schema; MigrationError when that cannot be done
+    (a database migrated by a newer timeledger, a user who may not create tables)."""
+    try:
+        command.upgrade(alembic_config(url), "head")
+    except CommandError as error:  # the database names a revision this code does not know
+        raise MigrationError(f"{error}; is it from a newer timeledger?") from None
+    except DBAPIError as error:
+        lines = str(error.orig).strip().splitlines()
+        raise MigrationError(lines[0] if lines else type(error.orig).__name__) from None
 
 
 def pending(engine: Engine) -> bool:
