@@ -57,10 +57,12 @@ class StaleRevisionError(ConflictError):
 
 
 class DuplicateNameError(ConflictError):
+    """A name (or, for people, a username: ``field``) is already in use within its list."""
+
     code = "duplicate_name"
 
-    def __init__(self, message: str, *, name: str) -> None:
-        super().__init__(message, field="name")
+    def __init__(self, message: str, *, name: str, field: str = "name") -> None:
+        super().__init__(message, field=field)
         self.name = name
 
 
@@ -82,6 +84,9 @@ RULE_CODES = frozenset(
         "invalid_external_id",
         "invalid_name",
         "text_too_long",
+        "invalid_time_zone",
+        "person_cannot_track_time",
+        "overlapping_time_entry",
         "parent_is_own_descendant",
         "too_deep",
         "invalid_duration",

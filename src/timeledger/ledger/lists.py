@@ -30,6 +30,7 @@ TEXT_LIMITS = {
     "email": 1023,
     "phone": 100,
     "account_type": 40,
+    "username": 255,
 }
 
 
@@ -54,6 +55,10 @@ class ListDraft:
     currency_key: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, tuple[ListKind, int | None]] = field(default_factory=dict)
+    # people only (see ``ListEntry``)
+    username: str | None = None
+    time_zone: str | None = None
+    can_track_time: bool = True
 
 
 # Fields an update may change directly; ``name``/``parent_key`` also move the full name.
@@ -72,6 +77,9 @@ UPDATABLE_FIELDS = frozenset(
         "account_type",
         "rate",
         "currency_key",
+        "username",
+        "time_zone",
+        "can_track_time",
     }
 )
 

@@ -83,6 +83,19 @@ class TimeEntryRepository(Protocol):
 
     def delete(self, entry: TimeEntry, now: datetime) -> None: ...
 
+    def overlapping(
+        self,
+        company_key: int,
+        person_key: int,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        *,
+        exclude_key: int | None = None,
+    ) -> TimeEntry | None:
+        """A live timed entry of the person's sharing some of [start, end) (a running one lasts to now)."""
+        ...
+
     def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]: ...
 
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals: ...
@@ -159,6 +172,7 @@ class TenancyRepository(Protocol):
         source_id: str,
         now: datetime,
         home_currency_code: str = "USD",
+        time_zone: str = "UTC",
     ) -> Company: ...
 
     def company(self, organization_key: int, public_id: str) -> Company | None: ...

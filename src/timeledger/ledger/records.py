@@ -38,6 +38,9 @@ class ListEntry:
     contact, a vendor's terms): ``{api: {field: value}}`` in that API's own names, round-tripped
     unchanged. ``links`` are references to other entries that no rule reads, by role name.
     ``root_key`` is the top-level entry above it (None when it is top-level), as on ``Ref``.
+    People also have a ``username`` (unique in the company; how QuickBooks Time names a user), a
+    ``time_zone`` (an IANA name: their own if they have one, else the company's, as read; written,
+    None means "the company's") and ``can_track_time`` (whether time may be recorded for them).
     """
 
     key: int
@@ -66,6 +69,9 @@ class ListEntry:
     links: Mapping[str, Ref] = field(default_factory=dict)
     deleted_at: datetime | None = None
     root_key: int | None = None
+    username: str | None = None
+    time_zone: str | None = None
+    can_track_time: bool = True
 
     def ref(self) -> Ref:
         return Ref(self.key, self.full_name, self.created_at, self.root_key)
@@ -98,6 +104,7 @@ class TimeEntry:
     started_at: datetime | None = None
     deleted_at: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    time_zone: str = "UTC"  # the person's, in which their work date and local times are told
 
     @property
     def is_running(self) -> bool:

@@ -38,6 +38,7 @@ class Company:
     created_at: datetime
     connection: Connection | None = None
     home_currency_code: str = "USD"
+    time_zone: str = "UTC"  # IANA; the zone of every person without one of their own
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from timeledger.ledger.errors import RuleError
 from timeledger.ledger.records import ListEntry, TimeEntry
@@ -25,7 +26,7 @@ class TimeEntryDraft:
     """A new entry. ``is_running`` starts a timer instead: it has a start and no duration yet."""
 
     person_key: int
-    work_date: date
+    work_date: date | None  # None: the day ``started_at`` falls on, in the person's time zone
     duration_seconds: int | None
     customer_key: int | None = None
     service_item_key: int | None = None
@@ -70,7 +71,8 @@ def default_billing_status(customer: ListEntry | None) -> BillingStatus:
 
 
 def check_person(person: ListEntry) -> None:
-    """Time belongs to an employee, vendor or other name: never to a customer or anything else."""
+    """Time belongs to an employee, vendor or other name (never to a customer or anything else) who
+    may track time: QuickBooks Time makes its users without that permission unless told otherwise."""
     if not person.kind.is_person:
         raise RuleError(
             "entity_must_be_person",
@@ -78,6 +80,28 @@ def check_person(person: ListEntry) -> None:
             "employee, vendor or other name.",
             field="person",
         )
+    if not person.can_track_time:
+        raise RuleError(
+            "person_cannot_track_time", f'"{person.full_name}" is not allowed to track time.', field="person"
+        )
+
+
+def check_no_overlap(entry_key: int | None, overlapping: TimeEntry | None) -> None:
+    """A person is in one place at a time: a timed entry may not overlap another of theirs (for APIs
+    that refuse overlaps, QuickBooks Time; ``entry_key`` is the entry being written)."""
+    if overlapping is not None and overlapping.key != entry_key:
+        raise RuleError(
+            "overlapping_time_entry",
+            f"It overlaps entry {overlapping.key}, from {overlapping.started_at:%Y-%m-%d %H:%M} UTC.",
+            field="started_at",
+        )
+
+
+def ended_at(started_at: datetime | None, duration_seconds: int | None) -> datetime | None:
+    """When a timed entry ended: its start plus its duration; None while it runs or without a start."""
+    if started_at is None or duration_seconds is None:
+        return None
+    return started_at + timedelta(seconds=duration_seconds)
 
 
 def check_billing(status: BillingStatus, customer: ListEntry | None, service_item: ListEntry | None) -> None:
@@ -173,16 +197,36 @@ def elapsed_seconds(started_at: datetime, now: datetime) -> int:
     return max(0, int((now - started_at).total_seconds()))
 
 
-def work_date_of(started_at: datetime) -> date:
-    """The day work started on. Companies keep UTC as their local time, as in QuickBooks' output here."""
-    return started_at.astimezone(UTC).date()
+def check_time_zone(name: str) -> str:
+    """A time zone is an IANA name (``America/Denver``) this machine's zone database knows."""
+    try:
+        if len(name) > 64:  # the longest IANA names are about 30 characters
+            raise ValueError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise RuleError(
+            "invalid_time_zone", f'"{name}" is not an IANA time zone.', field="time_zone"
+        ) from None
+    return name
 
 
-def start_on(work_date: date, started_at: datetime | None) -> datetime | None:
-    """An entry moved to another day keeps its time of day: its start always falls on its work date."""
+def zone_of(time_zone: str | None) -> tzinfo:
+    return ZoneInfo(time_zone) if time_zone else UTC
+
+
+def work_date_of(started_at: datetime, time_zone: str | None = None) -> date:
+    """The day work started on, in the person's time zone (UTC unless given)."""
+    return started_at.astimezone(zone_of(time_zone)).date()
+
+
+def start_on(work_date: date, started_at: datetime | None, time_zone: str | None = None) -> datetime | None:
+    """An entry moved to another day keeps its (local) time of day: its start always falls on its
+    work date, in the person's time zone."""
     if started_at is None:
         return None
-    return datetime.combine(work_date, started_at.astimezone(UTC).time(), tzinfo=UTC)
+    zone = zone_of(time_zone)
+    local = datetime.combine(work_date, started_at.astimezone(zone).time(), tzinfo=zone)
+    return local.astimezone(UTC)
 
 
 def nominal_start(entry: TimeEntry) -> datetime:

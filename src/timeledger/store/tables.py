@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 from timeledger.ledger.lists import TEXT_LIMITS
@@ -69,6 +70,8 @@ companies = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("deleted_at", UtcDateTime),
     Column("home_currency_code", String(3), nullable=False, server_default="USD"),
+    # IANA name; each person's time zone unless they have their own (migration 0007)
+    Column("time_zone", String(64), nullable=False, server_default="UTC"),
 )
 
 connections = Table(
@@ -127,11 +130,19 @@ list_entries = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("currency_id", Key, ForeignKey("currencies.id")),
+    # People only (migration 0007): their own time zone (NULL: the company's), the username they
+    # sign in to QuickBooks Time with (casefolded in username_key, unique in the company), and whether
+    # they may track time at all.
+    Column("time_zone", String(64)),
+    Column("username", String(TEXT_LIMITS["username"])),
+    Column("username_key", String(TEXT_LIMITS["username"])),
+    Column("can_track_time", Boolean, nullable=False, server_default=true()),
     UniqueConstraint("company_id", "kind", "full_name_key", name="uq_list_entries_full_name"),
     Index("ix_list_entries_company_kind_id", "company_id", "kind", "id"),
     Index("ix_list_entries_company_kind_updated", "company_id", "kind", "updated_at"),
     Index("ix_list_entries_parent", "parent_id"),
     Index("ix_list_entries_company_currency", "company_id", "currency_id"),
+    Index("uq_list_entries_username", "company_id", "username_key", unique=True),
 )
 
 list_links = Table(
@@ -164,6 +175,8 @@ time_entries = Table(
     Column("work_date", Date, nullable=False),
     Column("started_at", UtcDateTime),
     Column("duration_seconds", Integer),
+    # started_at + duration_seconds, kept beside them (migration 0007) so overlaps are one indexed read
+    Column("ended_at", UtcDateTime),
     Column("note", Text),
     Column("billing_status", String(20), nullable=False),
     Column("external_id", String(36)),
@@ -172,6 +185,7 @@ time_entries = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("deleted_at", UtcDateTime),
     Index("ix_time_entries_company_id", "company_id", "id"),
+    Index("ix_time_entries_person_started", "person_id", "started_at"),
     Index("ix_time_entries_company_date", "company_id", "work_date", "id"),
     Index("ix_time_entries_company_updated", "company_id", "updated_at"),
     Index("ix_time_entries_company_person", "company_id", "person_id", "id"),
@@ -298,6 +312,8 @@ oauth_codes = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
+    # the API the code was approved for; its tokens work there only (migration 0007)
+    Column("api", String(20), nullable=False, server_default="freshbooks"),
 )
 
 oauth_tokens = Table(
@@ -316,6 +332,7 @@ oauth_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("rotated_at", UtcDateTime),
     Column("revoked_at", UtcDateTime),
+    Column("api", String(20), nullable=False, server_default="freshbooks"),
 )
 
 person_logins = Table(
@@ -363,4 +380,25 @@ login_failures = Table(
     Column("attempted_at", UtcDateTime, nullable=False),
     Index("ix_login_failures_email", "organization_id", "email_hash", "attempted_at"),
     Index("ix_login_failures_client", "client_id", "attempted_at"),
+)
+
+
+# --- jobcode assignments (migration 0007) -----------------------------------------------------------
+
+# Who may track time on a customer or job (QuickBooks Time's jobcode assignments). person_id NULL
+# means everyone (QuickBooks Time's user 0, a jobcode "assigned to all"). An assignment is never
+# deleted: it is made inactive, and made active again when it is assigned again.
+job_assignments = Table(
+    "job_assignments",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("person_id", Key, ForeignKey("list_entries.id")),
+    Column("customer_id", Key, ForeignKey("list_entries.id"), nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_job_assignments_company_id", "company_id", "id"),
+    Index("ix_job_assignments_customer", "customer_id"),
+    Index("ix_job_assignments_person", "person_id"),
 )

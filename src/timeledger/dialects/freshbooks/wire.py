@@ -39,7 +39,7 @@ from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import ListEntry, Ref, TimeEntry
 from timeledger.ledger.tenancy import Company
-from timeledger.ledger.time_entries import TimeEntryDraft, nominal_start, work_date_of
+from timeledger.ledger.time_entries import TimeEntryDraft, nominal_start
 from timeledger.ledger.values import ActiveStatus, BillingStatus, EntryState, ListKind
 
 API = "freshbooks"
@@ -178,7 +178,7 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
         extra["timer"] = True
     return TimeEntryDraft(
         person_key=parse_int(fields.get("identity_id"), "identity_id") or caller_person_key,
-        work_date=work_date_of(started_at),
+        work_date=None,  # the day it started on, in the person's time zone
         duration_seconds=duration,
         customer_key=project_key or parse_int(fields.get("client_id"), "client_id"),
         service_item_key=parse_int(fields.get("service_id"), "service_id"),

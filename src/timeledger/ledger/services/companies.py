@@ -12,6 +12,7 @@ from timeledger.ledger.lists import check_length
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services.currencies import add_builtin_currencies
 from timeledger.ledger.tenancy import Company
+from timeledger.ledger.time_entries import check_time_zone
 
 _ALPHABET = string.ascii_lowercase + string.digits
 
@@ -30,10 +31,13 @@ def create_company(
     *,
     connected: bool = False,
     home_currency_code: str = HOME_CURRENCY_CODE,
+    time_zone: str = "UTC",
 ) -> Company:
     """A new set of books holding only QuickBooks' built-in currencies, one of them its home currency.
-    ``connected`` skips the auth session a person would otherwise complete."""
+    ``connected`` skips the auth session a person would otherwise complete; ``time_zone`` (IANA) is
+    every person's unless they have their own."""
     home_currency_code = check_home_currency_code(home_currency_code)
+    time_zone = check_time_zone(time_zone)
     for text, limit, field in (
         (name, 200, "company_name"),
         (email, 320, "email"),
@@ -43,7 +47,14 @@ def create_company(
     now = utc_now()
     with uow.write():
         company = uow.tenancy.add_company(
-            organization_key, public_token("end_usr_"), name, email, source_id, now, home_currency_code
+            organization_key,
+            public_token("end_usr_"),
+            name,
+            email,
+            source_id,
+            now,
+            home_currency_code,
+            time_zone,
         )
         add_builtin_currencies(uow, company.key, now)
         if connected:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from timeledger.ledger import time_entries as rules
 from timeledger.ledger.clock import utc_now
-from timeledger.ledger.errors import NotFoundError, UnknownFilterValueError
+from timeledger.ledger.errors import NotFoundError, RuleError, UnknownFilterValueError
 from timeledger.ledger.external_ids import check_external_id
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
@@ -50,12 +51,38 @@ def _running_timer(uow: UnitOfWork, company_key: int, person_key: int) -> TimeEn
     return page.items[0] if page.items else None
 
 
-def create_time_entry(uow: UnitOfWork, company_key: int, draft: rules.TimeEntryDraft) -> TimeEntry:
-    """Record time. Omitting the billing status makes time for a customer billable, other time not."""
+def _check_overlap(
+    uow: UnitOfWork,
+    company_key: int,
+    person_key: int,
+    entry_key: int | None,
+    started_at: datetime | None,
+    duration_seconds: int | None,
+    now: datetime,
+) -> None:
+    if started_at is None:
+        return  # an entry of a date and a duration occupies no hours of that day
+    end = rules.ended_at(started_at, duration_seconds) or now
+    found = uow.time_entries.overlapping(company_key, person_key, started_at, end, now, exclude_key=entry_key)
+    rules.check_no_overlap(entry_key, found)
+
+
+def create_time_entry(
+    uow: UnitOfWork, company_key: int, draft: rules.TimeEntryDraft, *, refuse_overlaps: bool = False
+) -> TimeEntry:
+    """Record time. Omitting the billing status makes time for a customer billable, other time not;
+    omitting the work date makes it the day the entry started, in the person's time zone.
+    ``refuse_overlaps`` is for APIs that refuse a timed entry overlapping another of the person's."""
     now = utc_now()
     with uow.write():
         person = resolve(uow, company_key, ANY_KIND, draft.person_key, "person")
         assert person is not None
+        if draft.work_date is None:
+            if draft.started_at is None:
+                raise RuleError(
+                    "invalid_duration", "A time entry needs a date or a start.", field="work_date"
+                )
+            draft = replace(draft, work_date=rules.work_date_of(draft.started_at, person.time_zone))
         refs = {
             field: resolve(uow, company_key, kinds, getattr(draft, field), name)
             for field, (kinds, name) in _REFERENCES.items()
@@ -75,6 +102,8 @@ def create_time_entry(uow: UnitOfWork, company_key: int, draft: rules.TimeEntryD
         )
         if draft.is_running:
             rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key))
+        if refuse_overlaps:
+            _check_overlap(uow, company_key, person.key, None, draft.started_at, draft.duration_seconds, now)
         entry = uow.time_entries.add(company_key, draft, status, now)
         uow.commit()
     return entry
@@ -99,6 +128,7 @@ def update_time_entry(
     changes: Mapping[str, Any],
     *,
     include_running: bool = False,
+    refuse_overlaps: bool = False,
 ) -> TimeEntry:
     """Change an entry based on revision ``expected_revision``; the result must obey every rule.
 
@@ -106,6 +136,7 @@ def update_time_entry(
     now, read and written in one transaction. ``include_running`` lets the change reach a running
     timer; ``is_running`` in ``changes`` starts or stops its timer (``rules.timer_duration``).
     ``extra`` in ``changes`` is merged API by API, key by key, into what the entry holds.
+    ``refuse_overlaps`` as for ``create_time_entry``.
     """
     unknown = set(changes) - rules.UPDATABLE_FIELDS
     if unknown:
@@ -117,13 +148,13 @@ def update_time_entry(
             raise NotFoundError("No time entry has that id.")
         if expected_revision is not None:
             check_revision(entry.revision, expected_revision)
-        changes = _aligned(entry, dict(changes))
-        is_running = changes.pop("is_running", entry.is_running)
-        if is_running != entry.is_running or "duration_seconds" in changes:
-            changes["duration_seconds"] = rules.timer_duration(entry, is_running, changes, now)
         person_key = changes.get("person_key", entry.person.key)
         person = resolve(uow, company_key, ANY_KIND, person_key, "person")
         assert person is not None
+        changes = _aligned(entry, dict(changes), person.time_zone)
+        is_running = changes.pop("is_running", entry.is_running)
+        if is_running != entry.is_running or "duration_seconds" in changes:
+            changes["duration_seconds"] = rules.timer_duration(entry, is_running, changes, now)
         current = {
             "customer_key": entry.customer,
             "service_item_key": entry.service_item,
@@ -142,6 +173,8 @@ def update_time_entry(
         _check(person, refs, status, entry.external_id, duration, started_at, is_running)
         if is_running:
             rules.check_one_running_timer(person, _running_timer(uow, company_key, person.key), entry.key)
+        if refuse_overlaps:
+            _check_overlap(uow, company_key, person.key, entry.key, started_at, duration, now)
         if "extra" in changes:
             changes["extra"] = merged_extra(entry.extra, changes["extra"])
         updated = uow.time_entries.update(entry, entry.revision, changes, now)
@@ -149,12 +182,12 @@ def update_time_entry(
     return updated
 
 
-def _aligned(entry: TimeEntry, changes: dict[str, Any]) -> dict[str, Any]:
-    """Keep the start instant on the work date whichever of the two a caller changed."""
+def _aligned(entry: TimeEntry, changes: dict[str, Any], time_zone: str | None) -> dict[str, Any]:
+    """Keep the start instant on the work date (in the person's zone) whichever of the two changed."""
     if "started_at" in changes and changes["started_at"] is not None and "work_date" not in changes:
-        changes["work_date"] = rules.work_date_of(changes["started_at"])
+        changes["work_date"] = rules.work_date_of(changes["started_at"], time_zone)
     elif "work_date" in changes and "started_at" not in changes and entry.started_at is not None:
-        changes["started_at"] = rules.start_on(changes["work_date"], entry.started_at)
+        changes["started_at"] = rules.start_on(changes["work_date"], entry.started_at, time_zone)
     return changes
 
 

@@ -220,6 +220,8 @@ class SqlCredentialRepository:
             email=row["email"],
             source_id=row["source_id"],
             created_at=row["created_at"],
+            home_currency_code=row["home_currency_code"],
+            time_zone=row["time_zone"],
         )
 
     def set_login(

@@ -16,7 +16,7 @@ from timeledger.ledger.records import ListEntry, Ref
 from timeledger.ledger.values import ListKind
 from timeledger.store import like
 from timeledger.store.filters import name_conditions, status_conditions, updated_conditions
-from timeledger.store.tables import currencies, list_entries, list_links
+from timeledger.store.tables import companies, currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
 _target = list_entries.alias("target")
@@ -27,11 +27,13 @@ _COLUMNS = [
     _parent.c.created_at.label("parent_created_at"),
     currencies.c.name.label("currency_name"),
     currencies.c.created_at.label("currency_created_at"),
+    # A person without a time zone of their own keeps the company's.
+    func.coalesce(list_entries.c.time_zone, companies.c.time_zone).label("effective_time_zone"),
 ]
 _SELECT = select(*_COLUMNS).select_from(
-    list_entries.outerjoin(_parent, _parent.c.id == list_entries.c.parent_id).outerjoin(
-        currencies, currencies.c.id == list_entries.c.currency_id
-    )
+    list_entries.join(companies, companies.c.id == list_entries.c.company_id)
+    .outerjoin(_parent, _parent.c.id == list_entries.c.parent_id)
+    .outerjoin(currencies, currencies.c.id == list_entries.c.currency_id)
 )
 
 _DIRECT = (
@@ -46,6 +48,8 @@ _DIRECT = (
     "account_type",
     "rate",
     "external_id",
+    "username",
+    "can_track_time",
 )
 
 # Built once: building and hashing a statement per call costs more than running it on SQLite.
@@ -73,6 +77,15 @@ _TEXT_FIELDS = {
     "phone": "phone",
     "note": "note",
 }
+
+
+def _taken(error: IntegrityError, full_name: str, username: str | None) -> DuplicateNameError:
+    """Which name a unique index refused: the username (its index names the column), else the name."""
+    if username and "username" in str(error.orig):
+        return DuplicateNameError(
+            f'The username "{username}" is already in use.', name=username, field="username"
+        )
+    return DuplicateNameError(f'The name "{full_name}" is already in use.', name=full_name)
 
 
 class SqlListRepository:
@@ -118,6 +131,7 @@ class SqlListRepository:
             links=dict(links),
             deleted_at=row["deleted_at"],
             root_key=root_key,
+            time_zone=row["effective_time_zone"],
             currency=Ref(row["currency_id"], row["currency_name"], row["currency_created_at"])
             if row["currency_id"] is not None
             else None,
@@ -173,13 +187,15 @@ class SqlListRepository:
             "created_at": now,
             "updated_at": now,
             "currency_id": draft.currency_key,
+            "username_key": draft.username.casefold() if draft.username else None,
+            "time_zone": draft.time_zone,
             **{c: getattr(draft, c) for c in _DIRECT},
         }
         try:
             with self._conn.begin_nested():
                 key = self._conn.execute(insert(list_entries).values(values)).inserted_primary_key[0]
-        except IntegrityError:
-            raise DuplicateNameError(f'The name "{full_name}" is already in use.', name=full_name) from None
+        except IntegrityError as error:
+            raise _taken(error, full_name, draft.username) from None
         self._write_links(key, draft.links)
         entry = self.get(company_key, (draft.kind,), key)
         assert entry is not None
@@ -207,6 +223,8 @@ class SqlListRepository:
             values["parent_id"] = changes["parent_key"]
         if "root_key" in changes:
             values["root_id"] = changes["root_key"]
+        if "time_zone" in changes:
+            values["time_zone"] = changes["time_zone"]
         if "currency_key" in changes:
             values["currency_id"] = changes["currency_key"]
         for c in ("name", "full_name", "sublevel", "extra", "deleted_at"):
@@ -216,6 +234,8 @@ class SqlListRepository:
             values["full_name_key"] = changes["full_name"].casefold()
         if "name" in changes:
             values["name_key"] = changes["name"].casefold()
+        if "username" in changes:
+            values["username_key"] = changes["username"].casefold() if changes["username"] else None
         values.update(revision=list_entries.c.revision + 1, updated_at=now)
         try:
             with self._conn.begin_nested():
@@ -228,9 +248,8 @@ class SqlListRepository:
                     )
                     .values(values)
                 )
-        except IntegrityError:
-            name = changes.get("full_name", entry.full_name)
-            raise DuplicateNameError(f'The name "{name}" is already in use.', name=name) from None
+        except IntegrityError as error:
+            raise _taken(error, changes.get("full_name", entry.full_name), changes.get("username")) from None
         if result.rowcount != 1:
             raise StaleRevisionError(
                 f'The provided revision number "{expected_revision}" is out-of-date.',

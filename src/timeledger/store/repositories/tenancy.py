@@ -65,6 +65,7 @@ def _company(row: RowMapping) -> Company:
         created_at=row["created_at"],
         connection=connection,
         home_currency_code=row["home_currency_code"],
+        time_zone=row["time_zone"],
     )
 
 
@@ -116,6 +117,7 @@ class SqlTenancyRepository:
         source_id: str,
         now: datetime,
         home_currency_code: str = "USD",
+        time_zone: str = "UTC",
     ) -> Company:
         key = self._conn.execute(
             insert(companies).values(
@@ -126,6 +128,7 @@ class SqlTenancyRepository:
                 source_id=source_id,
                 created_at=now,
                 home_currency_code=home_currency_code,
+                time_zone=time_zone,
             )
         ).inserted_primary_key[0]
         return Company(
@@ -137,6 +140,7 @@ class SqlTenancyRepository:
             source_id,
             now,
             home_currency_code=home_currency_code,
+            time_zone=time_zone,
         )
 
     def company(self, organization_key: int, public_id: str) -> Company | None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, and_, bindparam, case, false, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from timeledger.ledger.errors import RuleError, StaleRevisionError
 from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import Ref, TimeEntry
-from timeledger.ledger.time_entries import TimeEntryDraft
+from timeledger.ledger.time_entries import TimeEntryDraft, ended_at
 from timeledger.ledger.values import BillingStatus, ListKind
 from timeledger.store.filters import updated_conditions
-from timeledger.store.tables import list_entries, time_entries, time_entry_counts, transactions
+from timeledger.store.tables import companies, list_entries, time_entries, time_entry_counts, transactions
 
 # The reference columns of a time entry and the attribute each becomes on the record.
 _REFS = {
@@ -40,6 +40,8 @@ def _joined_select() -> Any:
         columns += [alias.c.full_name.label(f"{column}_name"), alias.c.created_at.label(f"{column}_created")]
     columns.append(_ALIASES["person_id"].c.kind.label("person_kind"))
     columns.append(_ALIASES["customer_id"].c.root_id.label("customer_id_root"))
+    source = source.join(companies, companies.c.id == t.c.company_id)
+    columns.append(func.coalesce(_ALIASES["person_id"].c.time_zone, companies.c.time_zone).label("time_zone"))
     return select(*columns).select_from(source)
 
 
@@ -80,6 +82,7 @@ def _record(row: RowMapping) -> TimeEntry:
         started_at=row["started_at"],
         deleted_at=row["deleted_at"],
         extra=row["extra"] or {},
+        time_zone=row["time_zone"],
         **refs,  # type: ignore[arg-type]
     )
 
@@ -202,6 +205,7 @@ class SqlTimeEntryRepository:
         fields["extra"] = dict(draft.extra)
         row = {"id": key, "company_id": company_key, "revision": 1, "created_at": now, "updated_at": now}
         row.update(_values(fields))
+        row["ended_at"] = ended_at(draft.started_at, draft.duration_seconds)
         if draft.duration_seconds is not None:
             # Only a running timer can break a constraint here (one per person): no savepoint needed.
             self._conn.execute(_NEW_TIME_ENTRY, row)
@@ -221,6 +225,10 @@ class SqlTimeEntryRepository:
     ) -> TimeEntry:
         t = time_entries.c
         values = _values({k: (dict(v) if k == "extra" else v) for k, v in changes.items()})
+        values["ended_at"] = ended_at(
+            changes.get("started_at", entry.started_at),
+            changes.get("duration_seconds", entry.duration_seconds),
+        )
         try:
             with self._conn.begin_nested():
                 result = self._conn.execute(
@@ -244,6 +252,36 @@ class SqlTimeEntryRepository:
         assert updated is not None
         self._count_change(entry.company_key, entry, updated)
         return updated
+
+    def overlapping(
+        self,
+        company_key: int,
+        person_key: int,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        *,
+        exclude_key: int | None = None,
+    ) -> TimeEntry | None:
+        """One live timed entry of the person's that shares some of [start, end): a stopped one
+        that ends after ``start``, or a running one (it runs until ``now``)."""
+        t = time_entries.c
+        # A running timer covers its start up to now, so it overlaps only an interval that began earlier.
+        running = t.duration_seconds.is_(None) if start < now else false()
+        conditions = [
+            t.company_id == company_key,
+            t.person_id == person_key,
+            t.deleted_at.is_(None),
+            t.started_at.is_not(None),
+            t.started_at < end,
+            or_(t.ended_at > start, running),
+        ]
+        if exclude_key is not None:
+            conditions.append(t.id != exclude_key)
+        row = (
+            self._conn.execute(_SELECT.where(*conditions).order_by(t.started_at).limit(1)).mappings().first()
+        )
+        return _record(row) if row else None
 
     def delete(self, entry: TimeEntry, now: datetime) -> None:
         t = time_entries.c
