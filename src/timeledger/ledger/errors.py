@@ -87,6 +87,7 @@ RULE_CODES = frozenset(
         "invalid_time_zone",
         "person_cannot_track_time",
         "overlapping_time_entry",
+        "invalid_assignment",
         "parent_is_own_descendant",
         "too_deep",
         "invalid_duration",

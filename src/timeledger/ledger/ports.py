@@ -9,10 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from timeledger.ledger.assignments import JobAssignment
 from timeledger.ledger.credentials import CredentialRepository
 from timeledger.ledger.journal import Currency, CurrencyDraft, JournalEntry, JournalEntryDraft
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import (
+    AssignmentQuery,
     CurrencyQuery,
     JournalEntryQuery,
     ListQuery,
@@ -69,6 +71,18 @@ class ListRepository(Protocol):
 
     def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]: ...
 
+    def descendants(self, company_key: int, kind: ListKind, full_name: str) -> list[int]:
+        """The keys of every entry below the one called ``full_name``, deleted ones included."""
+        ...
+
+    def set_active(self, company_key: int, keys: Iterable[int], is_active: bool, now: datetime) -> None: ...
+
+    def with_children(self, company_key: int, keys: Iterable[int]) -> set[int]:
+        """Which of these entries have a live entry directly below them."""
+        ...
+
+    def latest_update(self, company_key: int, kinds: Iterable[ListKind]) -> datetime | None: ...
+
 
 class TimeEntryRepository(Protocol):
     def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None: ...
@@ -99,6 +113,10 @@ class TimeEntryRepository(Protocol):
     def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]: ...
 
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals: ...
+
+    def latest_update(self, company_key: int, *, deleted: bool) -> datetime | None:
+        """When a live entry last changed, or (``deleted``) when an entry was last deleted."""
+        ...
 
 
 class CurrencyRepository(Protocol):
@@ -152,6 +170,26 @@ class JournalEntryRepository(Protocol):
         """Home-currency debits less credits over live (not voided, not deleted) lines, per account:
         (its own lines, its own and every descendant's lines). Accounts without lines are left out."""
         ...
+
+
+class AssignmentRepository(Protocol):
+    def get(self, company_key: int, key: int) -> JobAssignment | None: ...
+
+    def find(self, company_key: int, person_key: int | None, customer_key: int) -> JobAssignment | None:
+        """The assignment of this person (None: everyone) to this customer, active or not."""
+        ...
+
+    def add(
+        self, company_key: int, person_key: int | None, customer_key: int, now: datetime
+    ) -> JobAssignment: ...
+
+    def set_active(self, company_key: int, keys: Iterable[int], is_active: bool, now: datetime) -> None: ...
+
+    def end_for_customers(self, company_key: int, customer_keys: Iterable[int], now: datetime) -> None: ...
+
+    def query(self, company_key: int, query: AssignmentQuery) -> Page[JobAssignment]: ...
+
+    def latest_update(self, company_key: int) -> datetime | None: ...
 
 
 class TenancyRepository(Protocol):
@@ -216,6 +254,7 @@ class UnitOfWork(Protocol):
     credentials: CredentialRepository
     currencies: CurrencyRepository
     journal_entries: JournalEntryRepository
+    assignments: AssignmentRepository
 
     def write(self) -> UnitOfWork:
         """Mark the next ``with`` block as one that writes (it may lock earlier)."""
@@ -239,6 +278,7 @@ class Clock(Protocol):
 
 
 __all__ = [
+    "AssignmentRepository",
     "Clock",
     "CurrencyRepository",
     "JournalEntryRepository",

@@ -50,6 +50,11 @@ class ListQuery:
     # (ledger fields, text): any of the fields contains the text / equals it, case-insensitively
     field_contains: tuple[tuple[tuple[str, ...], str], ...] = ()
     field_equals: tuple[tuple[str, str], ...] = ()
+    # (API, attribute, values): an API's own attribute of the entry (in ``extra``) is one of the values
+    extra_in: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    usernames: tuple[str, ...] = ()  # any of these, case-insensitively
+    exclude_keys: tuple[int, ...] = ()
+    parent_keys: tuple[int, ...] = ()  # directly below one of these
     # numbered pages: skip this many; the page then carries the count of all matches after it
     offset: int | None = None
 
@@ -79,6 +84,9 @@ class TimeEntryQuery:
     started_to: datetime | None = None
     is_running: bool | None = None
     include_deleted: bool = False
+    deleted_only: bool = False
+    # people whose attribute (API, attribute) in ``extra`` is one of the values
+    person_extra_in: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     offset: int | None = None
     newest_first: bool = False
 
@@ -136,3 +144,21 @@ class CurrencyQuery:
     updated_after: datetime | None = None
     updated_before: datetime | None = None
     limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentQuery:
+    """A read of job assignments. ``person_keys`` also matches the assignments to everyone;
+    ``parent_key`` 0 reads only top-level customers' assignments. ``is_active`` / ``customer_is_active``
+    None read both."""
+
+    keys: tuple[int, ...] = ()
+    person_keys: tuple[int, ...] = ()
+    customer_key: int | None = None
+    parent_key: int | None = None
+    is_active: bool | None = None
+    customer_is_active: bool | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    offset: int = 0
+    limit: int = 200

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from timeledger.store.repositories.assignments import SqlAssignmentRepository
 from timeledger.store.repositories.credentials import SqlCredentialRepository
 from timeledger.store.repositories.currencies import SqlCurrencyRepository
 from timeledger.store.repositories.journal_entries import SqlJournalEntryRepository
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     credentials: SqlCredentialRepository
     currencies: SqlCurrencyRepository
     journal_entries: SqlJournalEntryRepository
+    assignments: SqlAssignmentRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.credentials = SqlCredentialRepository(conn)
         self.currencies = SqlCurrencyRepository(conn)
         self.journal_entries = SqlJournalEntryRepository(conn)
+        self.assignments = SqlAssignmentRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from timeledger.ledger.clock import utc_now
@@ -206,8 +207,30 @@ def update_list_entry(
             uow.lists.rename_descendants(
                 company_key, kind, entry.full_name, full_name, sublevel - entry.sublevel, now, below
             )
+        if updated.is_active != entry.is_active:
+            _follow_active(uow, updated, now)
         uow.commit()
     return updated
+
+
+def _follow_active(uow: UnitOfWork, entry: ListEntry, now: datetime) -> None:
+    """As in QuickBooks, what sits below an inactive entry is inactive too, and an entry made active
+    again brings back the entries above it; a customer or job made inactive ends its assignments."""
+    if not entry.kind.is_hierarchical:
+        return
+    if not entry.is_active:
+        below = uow.lists.descendants(entry.company_key, entry.kind, entry.full_name)
+        uow.lists.set_active(entry.company_key, below, False, now)
+        if entry.kind is ListKind.CUSTOMER:
+            uow.assignments.end_for_customers(entry.company_key, [entry.key, *below], now)
+        return
+    above: list[int] = []
+    parent = entry.parent
+    while parent is not None:
+        above.append(parent.key)
+        found = uow.lists.get(entry.company_key, (entry.kind,), parent.key, include_deleted=True)
+        parent = found.parent if found is not None else None
+    uow.lists.set_active(entry.company_key, above, True, now)
 
 
 def delete_list_entry(uow: UnitOfWork, company_key: int, kind: ListKind, key: int) -> ListEntry:
@@ -218,6 +241,8 @@ def delete_list_entry(uow: UnitOfWork, company_key: int, kind: ListKind, key: in
         if entry is None:
             raise NotFoundError(f"No {kind.value.replace('_', ' ')} has that id.")
         deleted = uow.lists.update(entry, entry.revision, {"deleted_at": now}, now)
+        if kind is ListKind.CUSTOMER:
+            uow.assignments.end_for_customers(company_key, [key], now)
         uow.commit()
     return deleted
 
@@ -282,3 +307,9 @@ def list_list_entries(uow: UnitOfWork, company_key: int, query: ListQuery) -> Pa
                     "A currency in the filter does not exist.", field="currency_keys"
                 )
         return uow.lists.query(company_key, query)
+
+
+def with_children(uow: UnitOfWork, company_key: int, keys: Iterable[int]) -> set[int]:
+    """Which of these entries have an entry directly below them."""
+    with uow:
+        return uow.lists.with_children(company_key, keys)

@@ -300,6 +300,48 @@ class SqlListRepository:
                 )
             )
 
+    def descendants(self, company_key: int, kind: ListKind, full_name: str) -> list[int]:
+        """The keys of every entry below the one called ``full_name``, deleted ones included."""
+        c = list_entries.c
+        prefix = like.starts_with((full_name + ":").casefold())
+        return list(
+            self._conn.execute(
+                select(c.id).where(
+                    c.company_id == company_key,
+                    c.kind == kind.value,
+                    c.full_name_key.like(prefix, escape=like.ESCAPE),
+                )
+            ).scalars()
+        )
+
+    def set_active(self, company_key: int, keys: Iterable[int], is_active: bool, now: datetime) -> None:
+        """Make these entries active or inactive (each that changes gets a new revision)."""
+        c = list_entries.c
+        self._conn.execute(
+            update(list_entries)
+            .where(c.company_id == company_key, c.id.in_(list(keys)), c.is_active.is_not(is_active))
+            .values(is_active=is_active, revision=c.revision + 1, updated_at=now)
+        )
+
+    def with_children(self, company_key: int, keys: Iterable[int]) -> set[int]:
+        """Which of these entries have a live entry directly below them."""
+        c = list_entries.c
+        return set(
+            self._conn.execute(
+                select(c.parent_id)
+                .where(c.company_id == company_key, c.parent_id.in_(list(keys)), c.deleted_at.is_(None))
+                .distinct()
+            ).scalars()
+        )
+
+    def latest_update(self, company_key: int, kinds: Iterable[ListKind]) -> datetime | None:
+        c = list_entries.c
+        return self._conn.execute(
+            select(func.max(c.updated_at)).where(
+                c.company_id == company_key, c.kind.in_([k.value for k in kinds])
+            )
+        ).scalar()
+
     def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]:
         c = list_entries.c
         conditions = [c.company_id == company_key, c.kind == query.kind.value]
@@ -320,6 +362,14 @@ class SqlListRepository:
             )
         for field, text in query.field_equals:
             conditions.append(func.lower(c[_TEXT_FIELDS[field]]) == text.casefold())
+        for api, attribute, values in query.extra_in:
+            conditions.append(c.extra[api][attribute].as_string().in_(values))
+        if query.usernames:
+            conditions.append(c.username_key.in_([u.casefold() for u in query.usernames]))
+        if query.exclude_keys:
+            conditions.append(c.id.not_in(query.exclude_keys))
+        if query.parent_keys:
+            conditions.append(c.parent_id.in_(query.parent_keys))
         if query.currency_keys:
             conditions.append(c.currency_id.in_(query.currency_keys))
         for role, targets in query.link_keys:

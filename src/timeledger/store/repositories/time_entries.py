@@ -296,7 +296,9 @@ class SqlTimeEntryRepository:
     def _conditions(self, company_key: int, query: TimeEntryQuery) -> list[Any]:
         t = time_entries.c
         conditions = [t.company_id == company_key]
-        if not query.include_deleted:
+        if query.deleted_only:
+            conditions.append(t.deleted_at.is_not(None))
+        elif not query.include_deleted:
             conditions.append(t.deleted_at.is_(None))
         if not query.include_running:
             conditions.append(t.duration_seconds.is_not(None))
@@ -306,6 +308,12 @@ class SqlTimeEntryRepository:
             )
         if query.person_keys:
             conditions.append(t.person_id.in_(query.person_keys))
+        for api, attribute, values in query.person_extra_in:
+            people = select(list_entries.c.id).where(
+                list_entries.c.company_id == company_key,
+                list_entries.c.extra[api][attribute].as_string().in_(values),
+            )
+            conditions.append(t.person_id.in_(people))
         if query.customer_keys:
             conditions.append(t.customer_id.in_(query.customer_keys))
         if query.customer_trees:
@@ -367,6 +375,16 @@ class SqlTimeEntryRepository:
                 select(func.count()).select_from(time_entries).where(*conditions, t.id > items[-1].key)
             ).scalar_one()
         return max(remaining, 1)
+
+    def latest_update(self, company_key: int, *, deleted: bool) -> datetime | None:
+        t = time_entries.c
+        if deleted:
+            return self._conn.execute(
+                select(func.max(t.deleted_at)).where(t.company_id == company_key)
+            ).scalar()
+        return self._conn.execute(
+            select(func.max(t.updated_at)).where(t.company_id == company_key, t.deleted_at.is_(None))
+        ).scalar()
 
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals:
         """Count and sums over every match, in one aggregate read."""
