@@ -16,7 +16,13 @@ from typing import Any
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import authenticate_company
 from timeledger.auth.logins import verify_login
-from timeledger.auth.oauth import OAuthResponse, authenticate_bearer, grant_without_consent, issue_token
+from timeledger.auth.oauth import (
+    OAuthApi,
+    OAuthResponse,
+    authenticate_bearer,
+    grant_without_consent,
+    issue_token,
+)
 from timeledger.dialects.freshbooks.routes import ACCESS_TOKEN_SECONDS
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.ports import UnitOfWork
@@ -72,7 +78,9 @@ def _section(credentials: dict[str, Any], name: str, *keys: str) -> dict[str, An
 def _acts_in(uow: UnitOfWork, access_token: str, organization: Organization, company: Company) -> bool:
     """Whether the token opens the demo's company now and will still in TOKEN_MARGIN."""
     try:
-        caller = authenticate_bearer(uow, f"Bearer {access_token}", now=utc_now() + TOKEN_MARGIN)
+        caller = authenticate_bearer(
+            uow, f"Bearer {access_token}", OAuthApi.FRESHBOOKS, now=utc_now() + TOKEN_MARGIN
+        )
     except AuthError:
         return False
     return caller.organization_key == organization.key and caller.company_key == company.key
@@ -86,7 +94,7 @@ def _refreshed(uow: UnitOfWork, freshbooks: dict[str, Any]) -> dict[str, Any] | 
         "client_id": freshbooks["client_id"],
         "client_secret": freshbooks["client_secret"],
     }
-    return _tokens(issue_token(uow, params, None, ACCESS_TOKEN_SECONDS))
+    return _tokens(issue_token(uow, params, None, ACCESS_TOKEN_SECONDS, OAuthApi.FRESHBOOKS))
 
 
 def _granted(

@@ -14,7 +14,7 @@ from tests.conformance.freshbooks.conftest import PASSWORD, Business, code_from,
 from tests.conformance.freshbooks.refusals import token_refusal
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import hash_secret
-from timeledger.auth.oauth import authenticate_bearer
+from timeledger.auth.oauth import OAuthApi, authenticate_bearer
 from timeledger.ledger.clock import utc_now
 from timeledger.store.unit_of_work import SqlUnitOfWork
 
@@ -144,9 +144,9 @@ def test_an_expired_access_token_is_refused(
 ) -> None:
     fb = sign_in(app_credentials, business.email)
     header = f"Bearer {fb.access_token}"
-    assert authenticate_bearer(uow, header).person_key == business.identity_id
+    assert authenticate_bearer(uow, header, OAuthApi.FRESHBOOKS).person_key == business.identity_id
     with pytest.raises(AuthError) as excinfo:
-        authenticate_bearer(uow, header, now=utc_now() + timedelta(hours=12, seconds=1))
+        authenticate_bearer(uow, header, OAuthApi.FRESHBOOKS, now=utc_now() + timedelta(hours=12, seconds=1))
     assert excinfo.value.code == "invalid_token"
 
 

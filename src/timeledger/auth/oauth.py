@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote
 
@@ -61,6 +62,14 @@ class OAuthCaller:
             raise AuthError("insufficient_scope", f"This action needs the {scope} scope.")
 
 
+class OAuthApi(StrEnum):
+    """The APIs one authorization server serves. A code is approved for one, and its tokens open only
+    that one: a FreshBooks token is no QuickBooks Time token, though the app and the person are the same."""
+
+    FRESHBOOKS = "freshbooks"
+    QUICKBOOKS_TIME = "quickbooks_time"
+
+
 @dataclass(frozen=True, slots=True)
 class ConsentRequest:
     """A valid authorization request, to show a person before they approve it."""
@@ -70,6 +79,7 @@ class ConsentRequest:
     organization_key: int
     scopes: tuple[str, ...]
     redirect_uri: str
+    api: OAuthApi
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +99,10 @@ class OAuthResponse:
 class _Validator(RequestValidator):  # type: ignore[misc]
     """oauthlib's questions, answered from the store inside the caller's open transaction."""
 
-    def __init__(self, uow: UnitOfWork, now: datetime) -> None:
+    def __init__(self, uow: UnitOfWork, now: datetime, api: str) -> None:
         self.uow = uow
         self.now = now
+        self.api = api  # the API whose endpoint is asking: its codes and tokens only
         self.issued: tuple[int, int] | None = None
 
     # --- clients --------------------------------------------------------------------------------
@@ -193,13 +204,14 @@ class _Validator(RequestValidator):  # type: ignore[misc]
             request.scopes,
             self.now,
             self.now + CODE_LIFETIME,
+            self.api,
         )
 
     def validate_code(
         self, client_id: str, code: str, client: OAuthClient, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
         found = self.uow.credentials.code(hash_secret(code))
-        if found is None or found.client_key != client.key:
+        if found is None or found.client_key != client.key or found.api != self.api:
             return False
         if found.used_at is not None:
             # RFC 6749 §4.1.2: a code used twice was probably stolen; revoke what it granted.
@@ -239,6 +251,8 @@ class _Validator(RequestValidator):  # type: ignore[misc]
         token = self.uow.credentials.token_by_refresh(hash_secret(refresh_token))
         if token is None or token.client_key != client.key or token.revoked_at is not None:
             return False
+        if token.api != self.api:
+            return False
         if token.rotated_at is not None:
             # A spent refresh token came back: someone holds a copy. End the whole chain.
             if token.code_key is not None:
@@ -275,6 +289,7 @@ class _Validator(RequestValidator):  # type: ignore[misc]
             token.get("scope", "").split(),
             self.now,
             self.now + timedelta(seconds=int(token["expires_in"])),
+            self.api,
         )
         self.issued = (request.company_key, request.person_key)
 
@@ -284,7 +299,7 @@ class _Validator(RequestValidator):  # type: ignore[misc]
         """Revoke an access or refresh token of this client; both halves of the pair stop working."""
         hashed = hash_secret(token)
         found = self.uow.credentials.token_by_access(hashed) or self.uow.credentials.token_by_refresh(hashed)
-        if found is not None and found.client_key == request.client.key:
+        if found is not None and found.client_key == request.client.key and found.api == self.api:
             self.uow.credentials.revoke_token(found.key, self.now)
 
 
@@ -340,14 +355,20 @@ def create_oauth_client(
     return client, secret
 
 
-def validate_authorization(uow: UnitOfWork, uri: str) -> ConsentRequest:
-    """Check an authorization request before showing it to a person.
+def validate_authorization(
+    uow: UnitOfWork, uri: str, api: OAuthApi, required: Sequence[str] = ()
+) -> ConsentRequest:
+    """Check an authorization request for ``api`` before showing it to a person; ``required`` names
+    the parameters that API insists on beyond OAuth's (QuickBooks Time: ``redirect_uri``, ``state``).
 
     A bad client or redirect URI is AuthError (show it; never redirect to an unverified URI); any
     other fault is an ``OAuthRedirect`` back to the app, as RFC 6749 §4.1.2.1 asks.
     """
+    given = dict(OAuthRequest(uri).uri_query_params)
+    if "redirect_uri" in required and not given.get("redirect_uri"):
+        raise AuthError("invalid_authorization_request", "The redirect_uri parameter is required.")
     with uow:
-        validator = _Validator(uow, utc_now())
+        validator = _Validator(uow, utc_now(), api)
         try:
             scopes, credentials = _server(validator, 0).validate_authorization_request(uri)
         except oauth_errors.FatalClientError as error:
@@ -357,13 +378,17 @@ def validate_authorization(uow: UnitOfWork, uri: str) -> ConsentRequest:
         except ValueError as error:
             raise AuthError("invalid_authorization_request", str(error)) from None
         client: OAuthClient = credentials["request"].client
+    missing = [name for name in required if not given.get(name)]
+    if missing:
+        error = oauth_errors.InvalidRequestError(description=f"The {missing[0]} parameter is required.")
+        raise OAuthRedirect(error.in_uri(credentials["redirect_uri"]))
     return ConsentRequest(
-        client.name, client.key, client.organization_key, tuple(scopes), credentials["redirect_uri"]
+        client.name, client.key, client.organization_key, tuple(scopes), credentials["redirect_uri"], api
     )
 
 
 async def approve_authorization(
-    run_store: RunStore, uow: UnitOfWork, uri: str, email: str, password: str
+    run_store: RunStore, uow: UnitOfWork, uri: str, api: OAuthApi, email: str, password: str
 ) -> str:
     """A person signed in and approved: the redirect (with a code) to send their browser to.
 
@@ -371,14 +396,14 @@ async def approve_authorization(
     each store step its own transaction run by ``run_store``, because the password check between
     them must not hold the event loop (``auth/logins.py``).
     """
-    consent = await run_store(validate_authorization, uow, uri)
+    consent = await run_store(validate_authorization, uow, uri, api)
     login = await check_login(run_store, uow, consent.client_key, consent.organization_key, email, password)
     return await run_store(_issue_code, uow, uri, consent, login)
 
 
 def _issue_code(uow: UnitOfWork, uri: str, consent: ConsentRequest, login: PersonLogin) -> str:
     with uow.write():
-        validator = _Validator(uow, utc_now())
+        validator = _Validator(uow, utc_now(), consent.api)
         headers, _, _ = _server(validator, 0).create_authorization_response(
             uri,
             scopes=list(consent.scopes),
@@ -388,9 +413,9 @@ def _issue_code(uow: UnitOfWork, uri: str, consent: ConsentRequest, login: Perso
     return str(headers["Location"])
 
 
-def deny_authorization(uow: UnitOfWork, uri: str) -> str:
+def deny_authorization(uow: UnitOfWork, uri: str, api: OAuthApi) -> str:
     """The person said no: the redirect that tells the app (``error=access_denied``)."""
-    consent = validate_authorization(uow, uri)
+    consent = validate_authorization(uow, uri, api)
     error = oauth_errors.AccessDeniedError(description="The person declined to authorize the app.")
     state = dict(OAuthRequest(uri).uri_query_params).get("state")
     if state:
@@ -399,12 +424,13 @@ def deny_authorization(uow: UnitOfWork, uri: str) -> str:
 
 
 def issue_token(
-    uow: UnitOfWork, params: Mapping[str, str], authorization: str | None, expires_in: int
+    uow: UnitOfWork, params: Mapping[str, str], authorization: str | None, expires_in: int, api: OAuthApi
 ) -> OAuthResponse:
-    """The token endpoint: exchange a code or a refresh token. ``params`` is the parsed body, however
-    it was encoded; ``authorization`` the HTTP Authorization header (Basic client credentials)."""
+    """``api``'s token endpoint: exchange a code or a refresh token issued for that API. ``params`` is
+    the parsed body, however it was encoded; ``authorization`` the HTTP Authorization header (Basic
+    client credentials)."""
     with uow.write():
-        validator = _Validator(uow, utc_now())
+        validator = _Validator(uow, utc_now(), api)
         headers, body, status = _server(validator, expires_in).create_token_response(
             "https://timeledger.invalid/token",
             http_method="POST",
@@ -428,10 +454,12 @@ def issue_token(
     )
 
 
-def revoke_token(uow: UnitOfWork, params: Mapping[str, str], authorization: str | None) -> OAuthResponse:
-    """RFC 7009: revoke an access or refresh token; an unknown token is no error."""
+def revoke_token(
+    uow: UnitOfWork, params: Mapping[str, str], authorization: str | None, api: OAuthApi
+) -> OAuthResponse:
+    """RFC 7009: revoke an access or refresh token of ``api``; an unknown token is no error."""
     with uow.write():
-        validator = _Validator(uow, utc_now())
+        validator = _Validator(uow, utc_now(), api)
         headers, body, status = _server(validator, 0).create_revocation_response(
             "https://timeledger.invalid/revoke",
             http_method="POST",
@@ -443,16 +471,17 @@ def revoke_token(uow: UnitOfWork, params: Mapping[str, str], authorization: str 
 
 
 def authenticate_bearer(
-    uow: UnitOfWork, authorization: str | None, now: datetime | None = None
+    uow: UnitOfWork, authorization: str | None, api: OAuthApi, now: datetime | None = None
 ) -> OAuthCaller:
-    """Who the ``Authorization: Bearer`` access token acts as; AuthError ``invalid_token`` if nobody."""
+    """Who the ``Authorization: Bearer`` access token acts as on ``api``; AuthError ``invalid_token``
+    if nobody (a token of another API included)."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("invalid_token", "This action requires authentication to continue.")
     with uow:
         found = uow.credentials.token_by_access(hash_secret(token.strip()))
     now = now or utc_now()
-    if found is None or found.revoked_at is not None or found.expires_at <= now:
+    if found is None or found.revoked_at is not None or found.expires_at <= now or found.api != api:
         raise AuthError("invalid_token", "The access token is invalid, expired or revoked.")
     return OAuthCaller(
         found.key,
@@ -493,6 +522,7 @@ def grant_without_consent(
     person_key: int,
     scopes: Sequence[str],
     expires_in: int,
+    api: OAuthApi = OAuthApi.FRESHBOOKS,
 ) -> OAuthResponse:
     """Tokens for a person as if they had approved the app: for operators (``timeledger demo``) only.
 
@@ -514,6 +544,7 @@ def grant_without_consent(
             scopes,
             now,
             now + CODE_LIFETIME,
+            api,
         )
         uow.commit()
     params = {
@@ -523,4 +554,4 @@ def grant_without_consent(
         "redirect_uri": redirect_uri,
         "code": code,
     }
-    return issue_token(uow, params, None, expires_in)
+    return issue_token(uow, params, None, expires_in, api)

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from timeledger.auth.errors import AuthError, LoginThrottledError
 from timeledger.auth.oauth import (
     ConsentRequest,
+    OAuthApi,
     OAuthRedirect,
     approve_authorization,
     deny_authorization,
@@ -70,50 +71,60 @@ def _refusal(message: str) -> Response:
     )
 
 
-def show_authorization(call: Call[None]) -> Response:
-    """The consent form, or the refusal of an authorization request no person should see."""
-    try:
-        return _page(validate_authorization(call.uow, str(call.request.url)))
-    except OAuthRedirect as redirect:
-        return RedirectResponse(redirect.location, status_code=302)
-    except AuthError as error:
-        return _refusal(error.message)
+def consent_routes(path: str, api: OAuthApi, required: tuple[str, ...] = ()) -> list[BaseRoute]:
+    """The consent page at ``path`` for ``api``: the codes it issues redeem only at that API's token
+    endpoint. ``required``: the query parameters that API insists on beyond OAuth's."""
 
-
-async def answer_authorization(request: Request) -> Response:
-    """The form posted back: deny, or sign in and approve.
-
-    Not one unit of work like the scaffold's other routes: the password check sits between short
-    transactions (count the attempt, check on a worker thread, issue the code) so that neither a
-    transaction nor the event loop waits on scrypt (``auth/logins.py``). The body is still read with
-    the scaffold's limit, and anything unexpected answered by its pages.
-    """
-    run_store = partial(run_blocking, request)
-    uow = request.app.state.unit_of_work()
-    uri = str(request.url)
-    try:
-        consent = await run_store(validate_authorization, uow, uri)
-        form = await parse_params(request, await read_body(request))
-        if form.get("decision") == "deny":
-            return RedirectResponse(await run_store(deny_authorization, uow, uri), status_code=302)
-        email = form.get("email", "")
+    def show_authorization(call: Call[None]) -> Response:
+        """The consent form, or the refusal of an authorization request no person should see."""
         try:
-            location = await approve_authorization(run_store, uow, uri, email, form.get("password", ""))
-        except LoginThrottledError as error:
-            # 429 with Retry-After (RFC 6585 §4): the form again, saying why and until when.
-            retry = {"Retry-After": str(error.retry_after_seconds)}
-            return _page(consent, error.message, email, status=429, headers=retry)
+            return _page(validate_authorization(call.uow, str(call.request.url), api, required))
+        except OAuthRedirect as redirect:
+            return RedirectResponse(redirect.location, status_code=302)
         except AuthError as error:
-            if error.code != "invalid_login":
-                raise
-            return _page(consent, error.message, email, status=401)
-        return RedirectResponse(location, status_code=302)
-    except OAuthRedirect as redirect:
-        return RedirectResponse(redirect.location, status_code=302)
-    except AuthError as error:
-        return _refusal(error.message)
-    except Exception as error:
-        return refuse(PAGES, request, error)
+            return _refusal(error.message)
+
+    async def answer_authorization(request: Request) -> Response:
+        """The form posted back: deny, or sign in and approve.
+
+        Not one unit of work like the scaffold's other routes: the password check sits between short
+        transactions (count the attempt, check on a worker thread, issue the code) so that neither a
+        transaction nor the event loop waits on scrypt (``auth/logins.py``). The body is still read
+        with the scaffold's limit, and anything unexpected answered by its pages.
+        """
+        run_store = partial(run_blocking, request)
+        uow = request.app.state.unit_of_work()
+        uri = str(request.url)
+        try:
+            consent = await run_store(validate_authorization, uow, uri, api, required)
+            form = await parse_params(request, await read_body(request))
+            if form.get("decision") == "deny":
+                return RedirectResponse(await run_store(deny_authorization, uow, uri, api), status_code=302)
+            email = form.get("email", "")
+            try:
+                location = await approve_authorization(
+                    run_store, uow, uri, api, email, form.get("password", "")
+                )
+            except LoginThrottledError as error:
+                # 429 with Retry-After (RFC 6585 §4): the form again, saying why and until when.
+                retry = {"Retry-After": str(error.retry_after_seconds)}
+                return _page(consent, error.message, email, status=429, headers=retry)
+            except AuthError as error:
+                if error.code != "invalid_login":
+                    raise
+                return _page(consent, error.message, email, status=401)
+            return RedirectResponse(location, status_code=302)
+        except OAuthRedirect as redirect:
+            return RedirectResponse(redirect.location, status_code=302)
+        except AuthError as error:
+            return _refusal(error.message)
+        except Exception as error:
+            return refuse(PAGES, request, error)
+
+    return [
+        route(PAGES, "GET", path, show_authorization, anonymous),
+        Route(path, answer_authorization, methods=["POST"]),
+    ]
 
 
 def callback(call: Call[None]) -> Response:
@@ -126,8 +137,9 @@ def callback(call: Call[None]) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    """FreshBooks' consent page (the SDK appends ``/oauth/authorize`` to ``FRESHBOOKS_AUTH_URL``) and
+    the callback page; QuickBooks Time mounts its own consent page at ``/api/v1/authorize``."""
     return [
-        route(PAGES, "GET", "/oauth/authorize", show_authorization, anonymous),
-        Route("/oauth/authorize", answer_authorization, methods=["POST"]),
+        *consent_routes("/oauth/authorize", OAuthApi.FRESHBOOKS),
         route(PAGES, "GET", "/oauth/callback", callback, anonymous),
     ]

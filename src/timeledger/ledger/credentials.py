@@ -41,6 +41,7 @@ class AuthorizationCode:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None
+    api: str = "freshbooks"  # the API it was approved for; its tokens work there only
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class OAuthToken:
     expires_at: datetime
     rotated_at: datetime | None
     revoked_at: datetime | None
+    api: str = "freshbooks"  # the only API the token opens
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ class CredentialRepository(Protocol):
         scopes: Sequence[str],
         now: datetime,
         expires_at: datetime,
+        api: str = "freshbooks",
     ) -> None: ...
 
     def code(self, code_hash: str) -> AuthorizationCode | None: ...
@@ -116,6 +119,7 @@ class CredentialRepository(Protocol):
         scopes: Sequence[str],
         now: datetime,
         expires_at: datetime,
+        api: str = "freshbooks",
     ) -> None: ...
 
     def token_by_access(self, access_hash: str) -> OAuthToken | None:

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute
 from timeledger.auth import scopes
 from timeledger.auth.logins import login_of
 from timeledger.auth.oauth import (
+    OAuthApi,
     OAuthCaller,
     OAuthResponse,
     authenticate_bearer,
@@ -59,7 +60,7 @@ def bearer(scope: str) -> Callable[[UnitOfWork, Request], OAuthCaller]:
     a caller learns nothing about a business that is not theirs, not even which scopes it needs."""
 
     def authenticate(uow: UnitOfWork, request: Request) -> OAuthCaller:
-        caller = authenticate_bearer(uow, request.headers.get("authorization"))
+        caller = authenticate_bearer(uow, request.headers.get("authorization"), OAuthApi.FRESHBOOKS)
         params = request.path_params
         if "business_id" in params and parse_path_id(params["business_id"]) != caller.company_key:
             raise not_found()
@@ -279,9 +280,8 @@ def _oauth_answer(response: OAuthResponse) -> Response:
 def token(call: Call[None]) -> Response:
     """``POST /auth/oauth/token``: the SDK needs ``created_at`` (Unix seconds) to compute expiry."""
     assert call.params is not None
-    answer = issue_token(
-        call.uow, call.params, call.request.headers.get("authorization"), ACCESS_TOKEN_SECONDS
-    )
+    authorization = call.request.headers.get("authorization")
+    answer = issue_token(call.uow, call.params, authorization, ACCESS_TOKEN_SECONDS, OAuthApi.FRESHBOOKS)
     if answer.status == 200:
         answer.body["created_at"] = int(utc_now().timestamp())
     return _oauth_answer(answer)
@@ -290,7 +290,8 @@ def token(call: Call[None]) -> Response:
 def revoke(call: Call[None]) -> Response:
     """``POST /auth/oauth/revoke`` (RFC 7009): 200 ``{}`` whether or not the token was known."""
     assert call.params is not None
-    return _oauth_answer(revoke_token(call.uow, call.params, call.request.headers.get("authorization")))
+    authorization = call.request.headers.get("authorization")
+    return _oauth_answer(revoke_token(call.uow, call.params, authorization, OAuthApi.FRESHBOOKS))
 
 
 def routes() -> list[BaseRoute]:

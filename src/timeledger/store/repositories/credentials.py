@@ -50,6 +50,7 @@ def _token(row: RowMapping) -> OAuthToken:
         expires_at=row["expires_at"],
         rotated_at=row["rotated_at"],
         revoked_at=row["revoked_at"],
+        api=row["api"],
     )
 
 
@@ -114,9 +115,11 @@ class SqlCredentialRepository:
         scopes: Sequence[str],
         now: datetime,
         expires_at: datetime,
+        api: str = "freshbooks",
     ) -> None:
         self._conn.execute(
             insert(oauth_codes).values(
+                api=api,
                 code_hash=code_hash,
                 client_id=client_key,
                 company_id=company_key,
@@ -146,6 +149,7 @@ class SqlCredentialRepository:
             created_at=row["created_at"],
             expires_at=row["expires_at"],
             used_at=row["used_at"],
+            api=row["api"],
         )
 
     def use_code(self, code_key: int, now: datetime) -> None:
@@ -162,9 +166,11 @@ class SqlCredentialRepository:
         scopes: Sequence[str],
         now: datetime,
         expires_at: datetime,
+        api: str = "freshbooks",
     ) -> None:
         self._conn.execute(
             insert(oauth_tokens).values(
+                api=api,
                 access_hash=access_hash,
                 refresh_hash=refresh_hash,
                 client_id=client_key,
