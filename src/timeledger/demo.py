@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from timeledger.auth.keys import create_organization
-from timeledger.demo_freshbooks import freshbooks_credentials
+from timeledger.demo_oauth import oauth_credentials
 from timeledger.ledger.journal import JournalEntryDraft, JournalLineDraft, Side
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.ports import UnitOfWork
@@ -71,7 +71,15 @@ def _seed(uow: UnitOfWork, company: Company, today: date) -> None:
             extra={"conductor": {"accountNumber": num}},
         )
     people = [
-        _add(uow, company_key, k.EMPLOYEE, first_name=first, last_name=last, email=email)
+        _add(
+            uow,
+            company_key,
+            k.EMPLOYEE,
+            first_name=first,
+            last_name=last,
+            email=email,
+            username=first.lower(),
+        )
         for first, last, email in (
             ("Ada", "Lovelace", "ada@example.com"),
             ("Grace", "Hopper", "grace@example.com"),
@@ -242,10 +250,20 @@ def _seed_journal(
         )
 
 
+# The company keeps a time zone of its own, so QuickBooks Time's local times show an offset.
+DEMO_TIME_ZONE = "America/Denver"
+
+
 def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
     organization, secret = create_organization(uow, "Demo organization")
     company = create_company(
-        uow, organization.key, "Demo Company", "owner@demo.example", "demo", connected=True
+        uow,
+        organization.key,
+        "Demo Company",
+        "owner@demo.example",
+        "demo",
+        connected=True,
+        time_zone=DEMO_TIME_ZONE,
     )
     _seed(uow, company, date.today())
     return {
@@ -256,7 +274,7 @@ def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
             "publishable_key": organization.publishable_key,
             "end_user_id": company.public_id,
         },
-        "freshbooks": freshbooks_credentials(uow, organization, company, base_url),
+        **oauth_credentials(uow, organization, company, base_url),
     }
 
 

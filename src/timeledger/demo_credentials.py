@@ -2,8 +2,8 @@
 ``timeledger quickstart`` prints them again.
 
 The file outlives the database it was made for (a deleted ``timeledger.db``, another
-``--database``), and FreshBooks access tokens live 12 hours: a kept demo is only reprinted once its
-Conductor key still opens its company and its FreshBooks token has life left.
+``--database``), FreshBooks access tokens live 12 hours and QuickBooks Time's 10 days: a kept demo
+is only reprinted once its Conductor key still opens its company and its OAuth tokens have life left.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from timeledger.auth.oauth import (
     grant_without_consent,
     issue_token,
 )
-from timeledger.dialects.freshbooks.routes import ACCESS_TOKEN_SECONDS
+from timeledger.dialects.freshbooks.routes import ACCESS_TOKEN_SECONDS as FRESHBOOKS_TOKEN_SECONDS
+from timeledger.dialects.quickbooks_time.routes import ACCESS_TOKEN_SECONDS as QUICKBOOKS_TIME_TOKEN_SECONDS
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.tenancy import Company, Organization
@@ -46,9 +47,16 @@ def read_kept(path: Path) -> Any:
         raise StaleDemoError("it is not JSON") from None
 
 
+# The demo's OAuth blocks: the API each token is for, and how long its tokens live.
+OAUTH_BLOCKS = (
+    ("freshbooks", OAuthApi.FRESHBOOKS, FRESHBOOKS_TOKEN_SECONDS),
+    ("quickbooks_time", OAuthApi.QUICKBOOKS_TIME, QUICKBOOKS_TIME_TOKEN_SECONDS),
+)
+
+
 def checked_demo(uow: UnitOfWork, credentials: Any) -> tuple[dict[str, Any], bool]:
-    """``credentials`` if they still work here, with a FreshBooks access token valid for at least
-    TOKEN_MARGIN, and whether that token had to be renewed. StaleDemoError if they do not work."""
+    """``credentials`` if they still work here, with OAuth access tokens valid for at least
+    TOKEN_MARGIN, and whether a token had to be renewed. StaleDemoError if they do not work."""
     if not isinstance(credentials, dict):
         raise StaleDemoError("it holds no credentials")
     conductor = _section(credentials, "conductor", "api_key", "end_user_id")
@@ -56,16 +64,19 @@ def checked_demo(uow: UnitOfWork, credentials: Any) -> tuple[dict[str, Any], boo
         organization, company = authenticate_company(uow, conductor["api_key"], conductor["end_user_id"])
     except AuthError as error:
         raise StaleDemoError(f"Conductor says: {error.message}") from None
-    freshbooks = _section(
-        credentials, "freshbooks", "access_token", "refresh_token", "client_id", "client_secret"
-    )
-    if _acts_in(uow, freshbooks["access_token"], organization, company):
-        return credentials, False
-    tokens = _refreshed(uow, freshbooks) or _granted(uow, freshbooks, organization, company)
-    if not _acts_in(uow, tokens["access_token"], organization, company):
-        raise StaleDemoError("its FreshBooks app does not act in its company")
-    freshbooks.update(access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
-    return credentials, True
+    renewed = False
+    for name, api, lifetime in OAUTH_BLOCKS:
+        block = _section(credentials, name, "access_token", "refresh_token", "client_id", "client_secret")
+        if _acts_in(uow, block["access_token"], api, organization, company):
+            continue
+        tokens = _refreshed(uow, block, api, lifetime) or _granted(
+            uow, credentials["freshbooks"], block, api, lifetime, organization, company
+        )
+        if not _acts_in(uow, tokens["access_token"], api, organization, company):
+            raise StaleDemoError(f"its {name} app does not act in its company")
+        block.update(access_token=tokens["access_token"], refresh_token=tokens["refresh_token"])
+        renewed = True
+    return credentials, renewed
 
 
 def _section(credentials: dict[str, Any], name: str, *keys: str) -> dict[str, Any]:
@@ -75,35 +86,42 @@ def _section(credentials: dict[str, Any], name: str, *keys: str) -> dict[str, An
     return section
 
 
-def _acts_in(uow: UnitOfWork, access_token: str, organization: Organization, company: Company) -> bool:
-    """Whether the token opens the demo's company now and will still in TOKEN_MARGIN."""
+def _acts_in(
+    uow: UnitOfWork, access_token: str, api: OAuthApi, organization: Organization, company: Company
+) -> bool:
+    """Whether the token opens the demo's company on ``api`` now and will still in TOKEN_MARGIN."""
     try:
-        caller = authenticate_bearer(
-            uow, f"Bearer {access_token}", OAuthApi.FRESHBOOKS, now=utc_now() + TOKEN_MARGIN
-        )
+        caller = authenticate_bearer(uow, f"Bearer {access_token}", api, now=utc_now() + TOKEN_MARGIN)
     except AuthError:
         return False
     return caller.organization_key == organization.key and caller.company_key == company.key
 
 
-def _refreshed(uow: UnitOfWork, freshbooks: dict[str, Any]) -> dict[str, Any] | None:
+def _refreshed(uow: UnitOfWork, block: dict[str, Any], api: OAuthApi, lifetime: int) -> dict[str, Any] | None:
     """New tokens from the refresh token, through the token endpoint's own code path; None if refused."""
     params = {
         "grant_type": "refresh_token",
-        "refresh_token": freshbooks["refresh_token"],
-        "client_id": freshbooks["client_id"],
-        "client_secret": freshbooks["client_secret"],
+        "refresh_token": block["refresh_token"],
+        "client_id": block["client_id"],
+        "client_secret": block["client_secret"],
     }
-    return _tokens(issue_token(uow, params, None, ACCESS_TOKEN_SECONDS, OAuthApi.FRESHBOOKS))
+    return _tokens(issue_token(uow, params, None, lifetime, api))
 
 
 def _granted(
-    uow: UnitOfWork, freshbooks: dict[str, Any], organization: Organization, company: Company
+    uow: UnitOfWork,
+    freshbooks: dict[str, Any],
+    block: dict[str, Any],
+    api: OAuthApi,
+    lifetime: int,
+    organization: Organization,
+    company: Company,
 ) -> dict[str, Any]:
-    """New tokens as if the demo's person signed in again and approved the app (the refresh token
-    was spent, revoked or never stored here); StaleDemoError if the login or the app is gone."""
+    """New tokens as if the demo's person (whose login the FreshBooks block keeps) signed in again
+    and approved the app (the refresh token was spent, revoked or never stored here); StaleDemoError
+    if the login or the app is gone."""
     login = freshbooks.get("login")
-    redirect_uri, scopes = freshbooks.get("redirect_uri"), freshbooks.get("scopes")
+    redirect_uri, scopes = block.get("redirect_uri"), freshbooks.get("scopes")
     if not isinstance(login, dict) or not isinstance(redirect_uri, str) or not isinstance(scopes, list):
         raise StaleDemoError("its freshbooks block is incomplete")
     try:
@@ -114,13 +132,14 @@ def _granted(
             raise StaleDemoError("its FreshBooks login belongs to another company")
         response = grant_without_consent(
             uow,
-            freshbooks["client_id"],
-            freshbooks["client_secret"],
+            block["client_id"],
+            block["client_secret"],
             redirect_uri,
             company.key,
             person.person_key,
-            [str(scope) for scope in scopes],
-            ACCESS_TOKEN_SECONDS,
+            [str(scope) for scope in scopes] if api is OAuthApi.FRESHBOOKS else [],
+            lifetime,
+            api,
         )
     except AuthError as error:
         raise StaleDemoError(f"FreshBooks says: {error.message}") from None

@@ -493,9 +493,10 @@ def authenticate_bearer(
     )
 
 
-def company_of(uow: UnitOfWork, caller: OAuthCaller) -> Company:
+def company_of(uow: UnitOfWork, company_key: int) -> Company:
+    """The company a token acts in; AuthError ``invalid_token`` if it is gone."""
     with uow:
-        company = uow.credentials.company_by_key(caller.company_key)
+        company = uow.credentials.company_by_key(company_key)
     if company is None:
         raise AuthError("invalid_token", "The access token is invalid, expired or revoked.")
     return company

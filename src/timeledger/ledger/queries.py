@@ -51,8 +51,12 @@ class ListQuery:
     field_contains: tuple[tuple[tuple[str, ...], str], ...] = ()
     field_equals: tuple[tuple[str, str], ...] = ()
     # (API, attribute, values): an API's own attribute of the entry (in ``extra``) is one of the values
-    extra_in: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    extra_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
+    extra_not_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()  # or the entry has none
     usernames: tuple[str, ...] = ()  # any of these, case-insensitively
+    key_filter: tuple[int, ...] = ()  # narrows to these keys, like any other filter (unlike ``keys``)
+    # (ledger field, prefix): the field starts with the prefix, ``*`` in it standing for any text
+    field_starts: tuple[tuple[str, str], ...] = ()
     exclude_keys: tuple[int, ...] = ()
     parent_keys: tuple[int, ...] = ()  # directly below one of these
     # numbered pages: skip this many; the page then carries the count of all matches after it
@@ -61,7 +65,11 @@ class ListQuery:
 
 @dataclass(frozen=True, slots=True)
 class TimeEntryQuery:
+    """A read of time entries. ``keys`` (exact: each must exist) overrides every other filter;
+    ``key_filter`` narrows to those keys like any other filter."""
+
     keys: tuple[int, ...] = ()
+    key_filter: tuple[int, ...] = ()
     person_keys: tuple[int, ...] = ()
     work_date_from: date | None = None
     work_date_to: date | None = None
@@ -85,8 +93,9 @@ class TimeEntryQuery:
     is_running: bool | None = None
     include_deleted: bool = False
     deleted_only: bool = False
+    timed: bool | None = None  # True: entries with a start instant; False: those of a date only
     # people whose attribute (API, attribute) in ``extra`` is one of the values
-    person_extra_in: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    person_extra_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
     offset: int | None = None
     newest_first: bool = False
 

@@ -19,3 +19,8 @@ def starts_with(text: str) -> str:
 
 def ends_with(text: str) -> str:
     return "%" + like_escape(text)
+
+
+def wildcard_prefix(text: str) -> str:
+    """QuickBooks Time's name filters: a prefix in which ``*`` stands for any run of characters."""
+    return "%".join(like_escape(part) for part in text.split("*")) + "%"

@@ -83,7 +83,7 @@ def get_current_user(call: Call[OAuthCaller]) -> dict[str, Any]:
     caller = call.caller
     person = lists.retrieve_list_entry(call.uow, caller.company_key, PERSON_KINDS, caller.person_key)
     login = login_of(call.uow, person.key)
-    company = company_of(call.uow, caller)
+    company = company_of(call.uow, caller.company_key)
     return {"response": wire.render_identity(person, login.email if login else None, company)}
 
 

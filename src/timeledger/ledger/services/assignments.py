@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from timeledger.ledger.assignments import JobAssignment, check_assignable
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import NotFoundError
@@ -48,3 +50,20 @@ def unassign(uow: UnitOfWork, company_key: int, key: int) -> JobAssignment:
 def list_assignments(uow: UnitOfWork, company_key: int, query: AssignmentQuery) -> Page[JobAssignment]:
     with uow:
         return uow.assignments.query(company_key, query)
+
+
+def assigned_to_everyone(uow: UnitOfWork, company_key: int, customer_keys: Iterable[int]) -> set[int]:
+    """Which of these customers and jobs everyone is assigned to."""
+    with uow:
+        return uow.assignments.assigned_to_everyone(company_key, customer_keys)
+
+
+def set_assigned_to_everyone(uow: UnitOfWork, company_key: int, customer_key: int, assigned: bool) -> None:
+    """Assign everyone to a customer or job, or end that assignment (keeping each person's own)."""
+    with uow.write():
+        found = uow.assignments.find(company_key, None, customer_key)
+        if assigned:
+            assign(uow, company_key, None, customer_key)
+        elif found is not None and found.is_active:
+            unassign(uow, company_key, found.key)
+        uow.commit()

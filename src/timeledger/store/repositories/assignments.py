@@ -132,6 +132,20 @@ class SqlAssignmentRepository:
         items = [_record(r) for r in rows[: query.limit]]
         return Page(items=items, remaining=len(rows) - len(items))
 
+    def assigned_to_everyone(self, company_key: int, customer_keys: Iterable[int]) -> set[int]:
+        """Which of these customers and jobs everyone is (actively) assigned to."""
+        a = job_assignments.c
+        return set(
+            self._conn.execute(
+                select(a.customer_id).where(
+                    a.company_id == company_key,
+                    a.customer_id.in_(list(customer_keys)),
+                    a.person_id.is_(None),
+                    a.is_active.is_(True),
+                )
+            ).scalars()
+        )
+
     def latest_update(self, company_key: int) -> datetime | None:
         a = job_assignments.c
         return self._conn.execute(select(func.max(a.updated_at)).where(a.company_id == company_key)).scalar()

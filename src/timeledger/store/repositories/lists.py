@@ -88,6 +88,15 @@ def _taken(error: IntegrityError, full_name: str, username: str | None) -> Dupli
     return DuplicateNameError(f'The name "{full_name}" is already in use.', name=full_name)
 
 
+def extra_in(column: Any, api: str, attribute: str, values: Sequence[str | int]) -> Any:
+    """An API's attribute in a JSON ``extra`` column is one of ``values``, compared as numbers when
+    they are numbers (SQLite's JSON functions keep a number's type)."""
+    path = column[api][attribute]
+    if values and all(isinstance(v, int) for v in values):
+        return path.as_integer().in_(values)
+    return path.as_string().in_([str(v) for v in values])
+
+
 class SqlListRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -363,11 +372,20 @@ class SqlListRepository:
         for field, text in query.field_equals:
             conditions.append(func.lower(c[_TEXT_FIELDS[field]]) == text.casefold())
         for api, attribute, values in query.extra_in:
-            conditions.append(c.extra[api][attribute].as_string().in_(values))
+            conditions.append(extra_in(c.extra, api, attribute, values))
+        for api, attribute, values in query.extra_not_in:
+            conditions.append(
+                or_(c.extra[api][attribute].as_string().is_(None), ~extra_in(c.extra, api, attribute, values))
+            )
+        for field, prefix in query.field_starts:
+            pattern = like.wildcard_prefix(prefix.casefold())
+            conditions.append(func.lower(c[_TEXT_FIELDS[field]]).like(pattern, escape=like.ESCAPE))
         if query.usernames:
             conditions.append(c.username_key.in_([u.casefold() for u in query.usernames]))
         if query.exclude_keys:
             conditions.append(c.id.not_in(query.exclude_keys))
+        if query.key_filter:
+            conditions.append(c.id.in_(query.key_filter))
         if query.parent_keys:
             conditions.append(c.parent_id.in_(query.parent_keys))
         if query.currency_keys:

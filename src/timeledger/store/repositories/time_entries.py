@@ -18,6 +18,7 @@ from timeledger.ledger.records import Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft, ended_at
 from timeledger.ledger.values import BillingStatus, ListKind
 from timeledger.store.filters import updated_conditions
+from timeledger.store.repositories.lists import extra_in
 from timeledger.store.tables import companies, list_entries, time_entries, time_entry_counts, transactions
 
 # The reference columns of a time entry and the attribute each becomes on the record.
@@ -306,12 +307,16 @@ class SqlTimeEntryRepository:
             conditions.append(
                 t.duration_seconds.is_(None) if query.is_running else t.duration_seconds.is_not(None)
             )
+        if query.key_filter:
+            conditions.append(t.id.in_(query.key_filter))
+        if query.timed is not None:
+            conditions.append(t.started_at.is_not(None) if query.timed else t.started_at.is_(None))
         if query.person_keys:
             conditions.append(t.person_id.in_(query.person_keys))
         for api, attribute, values in query.person_extra_in:
             people = select(list_entries.c.id).where(
                 list_entries.c.company_id == company_key,
-                list_entries.c.extra[api][attribute].as_string().in_(values),
+                extra_in(list_entries.c.extra, api, attribute, values),
             )
             conditions.append(t.person_id.in_(people))
         if query.customer_keys:
