@@ -313,8 +313,9 @@ def render_time_entry(entry: TimeEntry) -> dict[str, Any]:
         "identity_id": entry.person.key,
         "is_logged": not entry.is_running,
         "started_at": render_instant(started_at),
-        "local_started_at": render_project_time(started_at),
-        "local_timezone": "UTC",
+        # The person's time zone, the one QuickBooks Time shows their times in too.
+        "local_started_at": started_at.astimezone(ZoneInfo(entry.time_zone)).strftime("%Y-%m-%dT%H:%M:%S"),
+        "local_timezone": entry.time_zone,
         "created_at": render_instant(entry.created_at),
         "client_id": client_id,
         "project_id": project_id,
