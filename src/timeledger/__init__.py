@@ -1,2 +1,2 @@
 """timeledger: one ledger of work time and its bookkeeping, served through Conductor's QuickBooks
-Desktop API and FreshBooks' time tracking API."""
+Desktop API, FreshBooks' time tracking API and the QuickBooks Time API."""

@@ -261,6 +261,12 @@ def end_users_group() -> None:
 @click.option(
     "--home-currency", default="USD", show_default=True, help="ISO code of the company's home currency."
 )
+@click.option(
+    "--time-zone",
+    default="UTC",
+    show_default=True,
+    help="IANA time zone (America/Denver): every person's, unless they have their own.",
+)
 def end_users_create(
     database_url: str | None,
     publishable_key: str,
@@ -269,6 +275,7 @@ def end_users_create(
     source_id: str,
     connected: bool,
     home_currency: str,
+    time_zone: str,
 ) -> None:
     """Create an end user (a company) for an organization."""
     from timeledger.ledger.errors import LedgerError
@@ -288,6 +295,7 @@ def end_users_create(
             source_id or company_name,
             connected=connected,
             home_currency_code=home_currency,
+            time_zone=time_zone,
         )
     except LedgerError as error:
         raise click.ClickException(error.message) from None
@@ -296,7 +304,7 @@ def end_users_create(
 
 @main.group("oauth-clients")
 def oauth_clients_group() -> None:
-    """OAuth 2.0 apps (FreshBooks API callers)."""
+    """OAuth 2.0 apps (FreshBooks and QuickBooks Time API callers)."""
 
 
 @oauth_clients_group.command("create")
