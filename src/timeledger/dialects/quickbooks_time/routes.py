@@ -87,17 +87,22 @@ def _users(call: Call[OAuthCaller], company: Company, keys: Iterable[int]) -> di
 
 
 def _supplemental(
-    call: Call[OAuthCaller], company: Company, entries: list[TimeEntry]
+    call: Call[OAuthCaller], company: Company, entries: list[TimeEntry], *, custom_fields: bool = True
 ) -> dict[str, Any] | None:
-    """The users, jobcodes and custom fields a page of timesheets names."""
+    """The users, jobcodes and (unless deleted timesheets, which show none) custom fields a page of
+    timesheets names."""
     if not wire.wants_supplemental(call.query):
         return None
     jobcodes = _entries(call, ListKind.CUSTOMER, (e.customer.key for e in entries if e.customer))
-    fields = [
-        f
-        for f, ref in ((wire.SERVICE_ITEM_FIELD, "service_item"), (wire.CLASS_FIELD, "class_"))
-        if any(getattr(e, ref) for e in entries)
-    ]
+    fields = (
+        []
+        if not custom_fields
+        else [
+            f
+            for f, ref in ((wire.SERVICE_ITEM_FIELD, "service_item"), (wire.CLASS_FIELD, "class_"))
+            if any(getattr(e, ref) for e in entries)
+        ]
+    )
     return wire.Supplemental(
         users=_users(call, company, (e.person.key for e in entries)),
         jobcodes=_jobcodes(call, jobcodes),
@@ -302,37 +307,25 @@ def _with_custom_fields(call: Call[OAuthCaller], names: dict[int, str | None]) -
     return keys
 
 
-def list_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
-    query = wire.parse_timesheet_query(call.query)
+def _timesheet_page(call: Call[OAuthCaller], *, deleted: bool) -> dict[str, Any]:
+    query = wire.parse_timesheet_query(call.query, deleted=deleted)
     found = time_entries.list_time_entries(
         call.uow, call.caller.company_key, replace(query, limit=query.limit + 1)
     )
     shown = found.items[: query.limit]
+    results = {str(e.key): wire.render_timesheet(e, deleted=deleted) for e in shown}
     company = company_of(call.uow, call.caller.company_key)
-    results = {str(e.key): wire.render_timesheet(e) for e in shown}
-    return wire.page(
-        "timesheets", results, len(found.items) > query.limit, _supplemental(call, company, shown)
-    )
+    supplemental = _supplemental(call, company, shown, custom_fields=not deleted)
+    resource = "timesheets_deleted" if deleted else "timesheets"
+    return wire.page(resource, results, len(found.items) > query.limit, supplemental)
+
+
+def list_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
+    return _timesheet_page(call, deleted=False)
 
 
 def list_deleted_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
-    query = wire.parse_timesheet_query(call.query, deleted=True)
-    found = time_entries.list_time_entries(
-        call.uow, call.caller.company_key, replace(query, limit=query.limit + 1)
-    )
-    shown = found.items[: query.limit]
-    results = {str(e.key): wire.render_timesheet(e, deleted=True) for e in shown}
-    supplemental = None
-    if wire.wants_supplemental(call.query):
-        company = company_of(call.uow, call.caller.company_key)
-        supplemental = wire.Supplemental(
-            users=_users(call, company, (e.person.key for e in shown)),
-            jobcodes=_jobcodes(
-                call, _entries(call, ListKind.CUSTOMER, (e.customer.key for e in shown if e.customer))
-            ),
-            customfields={},
-        ).render()
-    return wire.page("timesheets_deleted", results, len(found.items) > query.limit, supplemental)
+    return _timesheet_page(call, deleted=True)
 
 
 def create_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
