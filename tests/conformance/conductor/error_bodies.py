@@ -3,8 +3,8 @@
 A server error is any 5xx but one: Conductor reports QuickBooks' own refusals (a bad reference, a
 stale revision, an accounting rule) as 502 ``INTEGRATION_ERROR`` / ``QBD_REQUEST_ERROR``
 (reference §2), so that 502 is an answer, not a crash. Every error body is Conductor's
-``ErrorResponse`` from its OpenAPI document (a closed object), sent with the status it names and
-the request id of its ``Conductor-Request-Id`` header.
+``ErrorResponse`` as our OpenAPI document describes it (a closed object), sent with the status it
+names and the request id of its ``Conductor-Request-Id`` header.
 """
 
 from __future__ import annotations

@@ -1,23 +1,20 @@
-"""Conductor's OpenAPI document, as the generated-input tests read it: the parameter names and body
-fields of each operation, so generated requests use Conductor's own names (with junk values).
+"""The OpenAPI document Conductor's dialect publishes, as the generated-input tests read it: the
+parameter names and body fields of each operation, so generated requests use Conductor's own names
+(with junk values).
 
-``conductor-openapi.json`` is Conductor's document as published with its SDK (Apache-2.0,
-conductor-is/quickbooks-desktop-python), trimmed to the paths in our scope; a copy, so the suite
-runs on a clean clone.
+Built in-process by the generator the server runs (``wire/openapi.py``), so it is the document
+``GET /v1/openapi.json`` serves; ``test_openapi.py`` checks that the two are the same bytes.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from tests.conformance.generated_inputs import Field, FieldTree, Kind
-
-SPEC_PATH = Path(__file__).with_name("conductor-openapi.json")
-
+from timeledger.dialects.conductor import routes as conductor_routes
+from timeledger.dialects.conductor.wire import openapi
 
 _DECIMAL_NAME = re.compile(r"amount|rate|price|balance|limit|cost|markup|percent|quantity", re.IGNORECASE)
 _MOMENT_NAME = re.compile(r"After$|Before$")
@@ -25,7 +22,7 @@ _MOMENT_NAME = re.compile(r"After$|Before$")
 
 @cache
 def document() -> dict[str, Any]:
-    return json.loads(SPEC_PATH.read_text())
+    return openapi.build(conductor_routes.routes())
 
 
 def operation(method: str, path: str) -> dict[str, Any] | None:
@@ -35,9 +32,8 @@ def operation(method: str, path: str) -> dict[str, Any] | None:
 
 def query_parameters(method: str, path: str) -> dict[str, Kind]:
     found = operation(method, path) or {}
-    return {
-        p["name"]: _kind(p["name"], p["schema"]) for p in found.get("parameters", []) if p["in"] == "query"
-    }
+    parameters = [_resolve(p) for p in found.get("parameters", [])]
+    return {p["name"]: _kind(p["name"], p["schema"]) for p in parameters if p["in"] == "query"}
 
 
 def body_fields(method: str, path: str) -> FieldTree:
@@ -48,11 +44,12 @@ def body_fields(method: str, path: str) -> FieldTree:
     return tree if isinstance(tree, dict) else {}
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        name = schema["$ref"].removeprefix("#/components/schemas/")
-        schema = document()["components"]["schemas"][name]
-    return schema
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """A schema or parameter, its ``$ref`` (``#/components/<kind>/<name>``) followed."""
+    while "$ref" in node:
+        _, kind, name = node["$ref"].removeprefix("#/").split("/")
+        node = document()["components"][kind][name]
+    return node
 
 
 def _tree(schema: dict[str, Any], depth: int) -> dict[str, Field] | None:
