@@ -25,6 +25,7 @@ from timeledger.dialects.conductor.wire.responses import REQUEST_ID_HEADER
 from timeledger.dialects.conductor.wire.schema import REFERENCE, REQUESTS, RESPONSES
 from timeledger.dialects.conductor.wire.validation import Field, Shape
 from timeledger.dialects.conductor.wire.values import MAX_PAGE
+from timeledger.dialects.scaffold.bodies import MAX_BODY_BYTES
 from timeledger.dialects.scaffold.values import INT64_MAX
 
 # Paths are written as the SDK's base URL sees them; the server URL is relative, so a tool resolves
@@ -98,7 +99,7 @@ VOIDED: dict[str, Shape] = {
 # routes.health_check (QbdHealthCheckResponse): milliseconds the check took.
 HEALTH_CHECK: dict[str, Shape] = {"duration": {"type": "float"}, "status": {"type": "str", "enum": ("ok",)}}
 
-# errors.ConductorError.to_body. ``integrationCode`` only on QuickBooks' own refusals.
+# errors.ConductorError.to_body; ``integrationCode`` only where QuickBooks names its refusal.
 ERROR: dict[str, Shape] = {
     "message": _STRING,
     "userFacingMessage": _STRING,
@@ -125,10 +126,10 @@ ERRORS = {
     400: "The request is malformed: a missing or unknown field, a wrong type, a bad ID or cursor.",
     401: "The secret key (or an auth session's publishable key) is not valid.",
     404: "No such object, end user or path, or it belongs to another company.",
-    413: "The body is over 1,000,000 bytes; it was not read.",
+    413: f"The body is over {MAX_BODY_BYTES:,} bytes; it was not read.",
     500: "Something unexpected went wrong; the request changed nothing.",
-    502: "QuickBooks Desktop refused the request (QBD_REQUEST_ERROR, with its integrationCode), "
-    "or the end user's connection is not set up.",
+    502: "QuickBooks Desktop refused the request (QBD_REQUEST_ERROR, with QuickBooks' status code in "
+    "integrationCode where it names one), or the end user's connection is not set up.",
 }
 
 # Bounds the parsers apply beyond the generated schema: (operation, field) -> (minimum, maximum).
@@ -375,9 +376,10 @@ def _collection_and_verb(method: str, path: str) -> tuple[str, str]:
     raise LookupError(f"{method} {PREFIX}{path} is served but openapi.py cannot describe it")
 
 
-def _document_operation() -> dict[str, Any]:
+def _document_operation(name: str) -> dict[str, Any]:
+    """This document: it holds no data, so it needs no key."""
     return {
-        "operationId": "retrieve_openapi_document",
+        "operationId": name,
         "security": [],
         "responses": {"200": _success("This document.", {"type": "object"})},
     }
@@ -399,7 +401,7 @@ def served_operations(routes: Sequence[BaseRoute]) -> list[tuple[str, str, str]]
 def build(routes: Sequence[BaseRoute]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, path, name in served_operations(routes):
-        operation = _document_operation() if path == DOCUMENT_PATH else _operation(method, path, name)
+        operation = _document_operation(name) if path == DOCUMENT_PATH else _operation(method, path, name)
         paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
