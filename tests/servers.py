@@ -10,8 +10,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,12 +53,19 @@ def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
 
 @dataclass
 class Server:
-    """A ``timeledger serve`` process. ``restart()`` starts it again on the same port and database."""
+    """A ``timeledger serve`` process. ``restart()`` starts it again on the same port and database.
+
+    Its stderr is read as it comes (the last lines kept): unread, a full pipe would stop the server
+    at the next traceback it logs.
+    """
 
     database_url: str
     port: int = field(default_factory=free_port)
     workers: int = 1
     process: subprocess.Popen[bytes] | None = None
+    _log: deque[str] = field(default_factory=lambda: deque(maxlen=5000), repr=False)
+    _log_lines: int = field(default=0, repr=False)
+    _log_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -70,18 +79,43 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        reader = threading.Thread(target=self._read_log, args=(self.process.stderr,), daemon=True)
+        reader.start()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
-                )
+                reader.join(timeout=5)
+                raise RuntimeError(f"server exited: {self.log_since(0)}")
             try:
                 httpx.get(f"{self.base_url}/v1/end-users", timeout=1)
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)
         raise RuntimeError("server did not start within 30 s")
+
+    def _read_log(self, stream: Any) -> None:
+        for line in stream:
+            with self._log_lock:
+                self._log.append(line.decode(errors="replace"))
+                self._log_lines += 1
+
+    def log_mark(self) -> int:
+        """A point in the server's stderr, for ``log_since``."""
+        return self._log_lines
+
+    def log_since(self, mark: int) -> str:
+        """What the server wrote to stderr after ``mark`` (as far as the kept lines reach)."""
+        with self._log_lock:
+            lines = list(self._log)[max(len(self._log) - (self._log_lines - mark), 0) :]
+        return "".join(lines)
+
+    def log_after(self, mark: int, settle_seconds: float = 1.0) -> str:
+        """``log_since(mark)`` once the server has stopped writing (a traceback arrives in pieces)."""
+        deadline, seen = time.monotonic() + settle_seconds, -1
+        while time.monotonic() < deadline and seen != self._log_lines:
+            seen = self._log_lines
+            time.sleep(0.1)
+        return self.log_since(mark)
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as in a crash or power cut."""

@@ -28,8 +28,8 @@ from timeledger.dialects.conductor.paging import cursor_page, plain_list
 from timeledger.dialects.conductor.wire import currencies as currency_wire
 from timeledger.dialects.conductor.wire import journal_entries as journal_wire
 from timeledger.dialects.conductor.wire import lists as list_wire
-from timeledger.dialects.conductor.wire import platform, time_tracking
-from timeledger.dialects.conductor.wire.responses import respond
+from timeledger.dialects.conductor.wire import openapi, platform, time_tracking
+from timeledger.dialects.conductor.wire.responses import REQUEST_ID_HEADER, request_id, respond
 from timeledger.dialects.conductor.wire.validation import validate_query
 from timeledger.dialects.scaffold.endpoints import Body, Call, Dialect, anonymous, route
 from timeledger.dialects.scaffold.pages import PAGES
@@ -321,9 +321,16 @@ def connect(call: Call[None]) -> Response:
     return HTMLResponse(f"<!doctype html><h1>Connected</h1><p>{name} is connected to QuickBooks Desktop.</p>")
 
 
+def retrieve_openapi_document(call: Call[None]) -> Response:
+    """This API described for tools (``wire/openapi.py``); it holds no data, so no key is needed."""
+    headers = {REQUEST_ID_HEADER: request_id(call.request)}
+    return Response(openapi.document(routes), media_type="application/json", headers=headers)
+
+
 def routes() -> list[BaseRoute]:
     c = CONDUCTOR
     return [
+        route(c, "GET", "/v1/openapi.json", retrieve_openapi_document, anonymous),
         route(c, "POST", "/v1/end-users", create_end_user, organization),
         route(c, "GET", "/v1/end-users", list_end_users, organization),
         route(c, "GET", "/v1/end-users/{id}", retrieve_end_user, organization),
