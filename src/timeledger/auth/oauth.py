@@ -364,7 +364,10 @@ def validate_authorization(
     A bad client or redirect URI is AuthError (show it; never redirect to an unverified URI); any
     other fault is an ``OAuthRedirect`` back to the app, as RFC 6749 §4.1.2.1 asks.
     """
-    given = dict(OAuthRequest(uri).uri_query_params)
+    try:
+        given = dict(OAuthRequest(uri).uri_query_params)
+    except ValueError as error:  # a query string oauthlib cannot read (a lone "%")
+        raise AuthError("invalid_authorization_request", str(error)) from None
     if "redirect_uri" in required and not given.get("redirect_uri"):
         raise AuthError("invalid_authorization_request", "The redirect_uri parameter is required.")
     with uow:

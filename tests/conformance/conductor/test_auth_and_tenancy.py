@@ -62,6 +62,8 @@ def test_the_frameworks_own_refusals_use_conductors_body(server: Server) -> None
     wrong_method = httpx.put(f"{server.base_url}/v1/end-users")
     assert wrong_method.status_code == 405
     assert wrong_method.json()["error"]["type"] == "INVALID_REQUEST_ERROR"
+    # RFC 9110 §15.5.6: a 405 says which methods the resource takes.
+    assert set(wrong_method.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
 
 
 def test_a_body_that_is_not_json_is_a_400(server: Server, demo: dict[str, Any], end_user_id: str) -> None:

@@ -102,6 +102,15 @@ def test_an_unregistered_redirect_uri_is_refused_on_the_page_not_redirected_to(
     assert "location" not in response.headers
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_query_string_that_cannot_be_read_is_refused_on_the_page(
+    app_credentials: dict[str, Any], method: str
+) -> None:
+    response = httpx.request(method, f"{app_credentials['auth_url']}/oauth/authorize?%")
+    assert response.status_code == 400 and "Authorization failed" in response.text
+    assert "location" not in response.headers
+
+
 def test_an_unknown_scope_is_sent_back_to_the_app_as_invalid_scope(app_credentials: dict[str, Any]) -> None:
     response = httpx.get(sdk_client(app_credentials).get_auth_request_url(["user:everything:write"]))
     assert response.status_code == 302

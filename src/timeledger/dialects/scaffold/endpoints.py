@@ -28,7 +28,7 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from timeledger.dialects.scaffold.blocking import run_blocking
 from timeledger.dialects.scaffold.bodies import declares_body, parse_json, parse_params, read_body
@@ -145,11 +145,37 @@ def route(
     return Route(path, run, methods=[method])
 
 
+def by_path(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """The routes with one Route per path, dispatching on the method, so that the router's 405 for a
+    method a path does not take names (in ``Allow``) every method it does take."""
+    grouped: dict[str, dict[str, Callable[[Request], Any]]] = {}
+    order: list[BaseRoute | str] = []
+    for item in routes:
+        if not isinstance(item, Route):
+            order.append(item)
+            continue
+        if item.path not in grouped:
+            grouped[item.path] = {}
+            order.append(item.path)
+        grouped[item.path].update(dict.fromkeys(item.methods or (), item.endpoint))
+    return [_dispatcher(r, grouped[r]) if isinstance(r, str) else r for r in order]
+
+
+def _dispatcher(path: str, endpoints: dict[str, Callable[[Request], Any]]) -> Route:
+    async def dispatch(request: Request) -> Response:
+        response: Response = await endpoints[request.method](request)
+        return response
+
+    return Route(path, dispatch, methods=sorted(endpoints))
+
+
 def refuse(dialect: Dialect, request: Request, error: Exception) -> Response:
     response = dialect.refusal(request, error)
     if response is None:
         log.error("unexpected error in %s %s", request.method, request.url.path, exc_info=error)
         response = dialect.internal_error(request)
+    if isinstance(error, HTTPException) and error.headers:
+        response.headers.update(error.headers)  # the router's own: a 405's Allow
     return response
 
 
