@@ -1,4 +1,5 @@
-"""The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart.
+"""The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart,
+qbtime (the QuickBooks Time connector, ``connectors/quickbooks_time_cli.py``).
 
 Every refusal is one line on stderr (``Error: ...``) and a non-zero exit: a bad database URL, an
 unknown organization, a busy port. Tracebacks are for bugs.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from timeledger.connectors.quickbooks_time_cli import qbtime
 from timeledger.settings import Settings
 
 if TYPE_CHECKING:
@@ -135,6 +137,9 @@ def _address(host: str, port: int) -> str:
 def main() -> None:
     """timeledger: one ledger of work time, served as Conductor's QuickBooks Desktop API and as
     FreshBooks time tracking."""
+
+
+main.add_command(qbtime)
 
 
 @main.command()
