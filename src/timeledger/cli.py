@@ -1,4 +1,5 @@
-"""The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart.
+"""The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart,
+qbtime (the QuickBooks Time connector, ``connectors/quickbooks_time_cli.py``).
 
 Every refusal is one line on stderr (``Error: ...``) and a non-zero exit: a bad database URL, an
 unknown organization, a busy port. Tracebacks are for bugs.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from timeledger.connectors.quickbooks_time_cli import qbtime
 from timeledger.settings import Settings
 
 if TYPE_CHECKING:
@@ -135,6 +137,9 @@ def _address(host: str, port: int) -> str:
 def main() -> None:
     """timeledger: one ledger of work time, served as Conductor's QuickBooks Desktop API and as
     FreshBooks time tracking."""
+
+
+main.add_command(qbtime)
 
 
 @main.command()
@@ -433,6 +438,7 @@ def quickstart(ctx: click.Context, database_url: str | None, host: str, port: in
     data["base_url"] = base_url
     data["conductor"]["base_url"] = f"{base_url}/v1"
     data["freshbooks"].update(api_url=base_url, auth_url=base_url)
+    data["quickbooks_time"]["base_url"] = f"{base_url}/api/v1"
     try:
         credentials.write_text(json.dumps(data, indent=2))
     except OSError as error:

@@ -1,0 +1,1 @@
+"""Connectors against the running server: the QuickBooks Time client, its trigger, ``timeledger qbtime``."""
