@@ -1,4 +1,5 @@
-"""Both SDKs against one server: conductor-py (strict) and freshbooks-sdk, on the same company."""
+"""All three APIs against one server: conductor-py (strict), freshbooks-sdk and QuickBooks Time over
+httpx, on the same company."""
 
 from tests.conformance.freshbooks.conftest import (  # noqa: F401  (fixtures)
     app_credentials,
@@ -10,3 +11,4 @@ from tests.conformance.freshbooks.conftest import (  # noqa: F401  (fixtures)
     qbd_client,
     uow,
 )
+from tests.conformance.quickbooks_time.conftest import app, new_account, set_time_zone  # noqa: F401  (fixtures)
