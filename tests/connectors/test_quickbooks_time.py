@@ -121,10 +121,12 @@ def test_update_user_by_username(client: QuickBooksTimeClient) -> None:
     assert updated["users"]["1"]["first_name"] == "Changed"
 
 
-def test_update_user_naming_nobody_is_refused_as_not_found(client: QuickBooksTimeClient) -> None:
+def test_update_user_naming_nobody_is_refused(client: QuickBooksTimeClient) -> None:
+    # The users PUT status table has only 200 and 417 (reference §3): a user not found is a 417.
     with pytest.raises(ItemError) as refused:
         client.update_user(UserChanges(username=unique("nobody"), additional={"last_name": "X"}))
-    assert refused.value.refused["1"]["_status_code"] == 404
+    item = refused.value.refused["1"]
+    assert item["_status_code"] == 417 and "No user has the username" in item["_status_extra"]
 
 
 def test_update_user_without_an_id_or_a_username_is_refused(client: QuickBooksTimeClient) -> None:

@@ -82,8 +82,10 @@ class TimeEntryQuery:
     # later page need not count again.
     remaining_after: int | None = None
     # Below: what APIs other than QuickBooks Desktop ask. ``customer_trees`` match a customer or any
-    # job below it; ``started_from``/``started_to`` test the start instant, or midnight (UTC) of the
-    # work date for entries that have none; ``is_running`` narrows to running timers or stopped entries.
+    # job below it; ``started_from``/``started_to`` test the start instant, or for entries that have
+    # none their work date (as from midnight UTC: a date-only entry of a person west of UTC, shown from
+    # local midnight, may fall a few hours outside a range that takes it in); ``is_running`` narrows to
+    # running timers or stopped entries.
     customer_keys: tuple[int, ...] = ()
     customer_trees: tuple[int, ...] = ()
     service_item_keys: tuple[int, ...] = ()
@@ -96,6 +98,13 @@ class TimeEntryQuery:
     timed: bool | None = None  # True: entries with a start instant; False: those of a date only
     # people whose attribute (API, attribute) in ``extra`` is one of the values
     person_extra_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
+    person_kinds: tuple[ListKind, ...] = ()  # only people of these kinds (QuickBooks Time's users)
+    # customers whose attribute in ``extra`` is (or is not, or they have none) one of the values;
+    # an entry for no customer passes the "not" test
+    customer_extra_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
+    customer_extra_not_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
+    # False: people named by ``person_keys`` need not exist (the filter only narrows)
+    exact: bool = True
     offset: int | None = None
     newest_first: bool = False
 
@@ -169,5 +178,8 @@ class AssignmentQuery:
     customer_is_active: bool | None = None
     updated_after: datetime | None = None
     updated_before: datetime | None = None
+    # as on ``TimeEntryQuery``: the customer's attribute in ``extra`` is (or is not) one of the values
+    customer_extra_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
+    customer_extra_not_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
     offset: int = 0
     limit: int = 200

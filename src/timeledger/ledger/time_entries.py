@@ -230,6 +230,8 @@ def start_on(work_date: date, started_at: datetime | None, time_zone: str | None
 
 
 def nominal_start(entry: TimeEntry) -> datetime:
-    """When an entry started: its start instant, else midnight (UTC) of its work date, for APIs that
-    always show one (an entry written with only a date and a duration has none)."""
-    return entry.started_at or datetime.combine(entry.work_date, time.min, tzinfo=UTC)
+    """When an entry started: its start instant, else the start of its work date in the person's time
+    zone, for APIs that always show one (an entry written with only a date and a duration has none)."""
+    if entry.started_at is not None:
+        return entry.started_at
+    return datetime.combine(entry.work_date, time.min, tzinfo=zone_of(entry.time_zone)).astimezone(UTC)

@@ -59,18 +59,21 @@ def expectation_failed(detail: str) -> QuickBooksTimeError:
 
 @dataclass
 class ItemRefusal(Exception):
-    """One item of a batch refused, before or by the ledger: its status and the detail shown."""
+    """One item of a batch refused, before or by the ledger: its status and the detail shown, and
+    what the item shows besides (what was sent, unless ``shown`` says otherwise)."""
 
     status: int
     extra: str
+    shown: dict[str, object] | None = None
 
     @property
     def message(self) -> str:
         return STATUS_MESSAGES.get(self.status, "Expectation Failed")
 
 
-def item_refusal(error: Exception, resource: str) -> ItemRefusal | None:
-    """The per-item status of a refusal, or None for anything unexpected."""
+def item_refusal(error: Exception, resource: str, creating: bool) -> ItemRefusal | None:
+    """The per-item status of a refusal of a create (``creating``) or an update of ``resource``, or
+    None for anything unexpected. The status tables differ by resource and verb (reference §2-§5)."""
     if isinstance(error, ItemRefusal):
         return error
     if isinstance(error, InvalidValueError | QuickBooksTimeError):
@@ -78,12 +81,15 @@ def item_refusal(error: Exception, resource: str) -> ItemRefusal | None:
     if isinstance(error, LedgerError):
         code = error.code
         if code == "not_found":
-            return ItemRefusal(404, error.message)
+            # Only timesheets answer 404; users' and jobcodes' tables have 417 for every refusal.
+            return ItemRefusal(404 if resource == "timesheets" else 417, error.message)
         if code == "person_cannot_track_time":
             return ItemRefusal(403, TS_1006)
         if code == "overlapping_time_entry":
-            return ItemRefusal(406, f"Conflict exists with another timesheet. {error.message}")
-        if code == "duplicate_name" and resource == "jobcodes" and error.field == "name":
+            # A create is refused as unacceptable; an update as a conflict, which changes nothing.
+            status = 406 if creating else 409
+            return ItemRefusal(status, f"Conflict exists with another timesheet. {error.message}")
+        if code == "duplicate_name" and resource == "jobcodes" and error.field == "name" and creating:
             return ItemRefusal(202, "A jobcode with the same parent_id, name and type already exists.")
         if code == "duplicate_name":
             return ItemRefusal(417, f"Oops! That {error.field or 'name'} is already in use")
@@ -103,7 +109,7 @@ def from_exception(request: Request, error: Exception) -> QuickBooksTimeError | 
     if isinstance(error, RequestError):
         return expectation_failed(error.message)
     if isinstance(error, LedgerError):
-        refused = item_refusal(error, "")
+        refused = item_refusal(error, "", creating=False)
         if refused is not None:
             return QuickBooksTimeError(refused.status, f"{refused.message}: {refused.extra}")
     if isinstance(error, HTTPException):

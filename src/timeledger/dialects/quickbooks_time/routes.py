@@ -42,7 +42,12 @@ def bearer(uow: Any, request: Request) -> OAuthCaller:
 
 
 def _each(
-    call: Call[OAuthCaller], resource: str, items: list[Any], action: Callable[[Any], dict[str, Any]]
+    call: Call[OAuthCaller],
+    resource: str,
+    items: list[Any],
+    action: Callable[[Any], dict[str, Any]],
+    *,
+    creating: bool,
 ) -> list[dict[str, Any]]:
     """Run ``action`` on every item in its own savepoint; a refused item answers its own status."""
     outcomes = each_in_savepoint(call.uow, items, action, REFUSALS)
@@ -52,7 +57,7 @@ def _each(
             assert done.result is not None
             shown.append(done.result)
             continue
-        refusal = item_refusal(done.refusal, resource)
+        refusal = item_refusal(done.refusal, resource, creating)
         if refusal is None:  # pragma: no cover - REFUSALS are all mapped
             raise done.refusal
         shown.append(wire.refused(refusal, item))
@@ -139,7 +144,7 @@ def create_users(call: Call[OAuthCaller]) -> dict[str, Any]:
         )
         return wire.outcome(200, "Created", wire.render_user(person, company))
 
-    return wire.written("users", _each(call, "users", wire.items_of(call.json()), create), {})
+    return wire.written("users", _each(call, "users", wire.items_of(call.json()), create, creating=True), {})
 
 
 def update_users(call: Call[OAuthCaller]) -> dict[str, Any]:
@@ -151,7 +156,7 @@ def update_users(call: Call[OAuthCaller]) -> dict[str, Any]:
             named = ListQuery(ListKind.EMPLOYEE, usernames=(str(username),), status=ActiveStatus.ALL, limit=1)
             found = lists.list_list_entries(call.uow, company.key, named).items
             if not found:
-                raise ItemRefusal(404, f'No user has the username "{username}".')
+                raise ItemRefusal(417, f'No user has the username "{username}".')
             key = found[0].key
         current = lists.retrieve_list_entry(call.uow, company.key, ListKind.EMPLOYEE, key)
         ledger, extra = wire.parse_user_update(item, current)
@@ -167,7 +172,7 @@ def update_users(call: Call[OAuthCaller]) -> dict[str, Any]:
         )
         return wire.outcome(200, "Updated", wire.render_user(person, company))
 
-    return wire.written("users", _each(call, "users", wire.items_of(call.json()), update), {})
+    return wire.written("users", _each(call, "users", wire.items_of(call.json()), update, creating=False), {})
 
 
 # --- jobcodes -------------------------------------------------------------------------------------
@@ -191,17 +196,40 @@ def list_jobcodes(call: Call[OAuthCaller]) -> dict[str, Any]:
     return wire.page("jobcodes", _jobcodes(call, found.items), found.remaining > 0, supplemental)
 
 
+def _check_short_code(
+    call: Call[OAuthCaller], extra: dict[str, Any], parent_key: int | None, key: int | None = None
+) -> None:
+    """A short code is unique among its siblings (reference §4); an empty one is no code."""
+    code = extra.get("short_code")
+    if not code:
+        return
+    siblings = ListQuery(
+        ListKind.CUSTOMER,
+        status=ActiveStatus.ALL,
+        parent_keys=(parent_key,) if parent_key else (),
+        has_parent=None if parent_key else False,
+        extra_in=((wire.API, "short_code", (code,)),),
+        exclude_keys=(key,) if key else (),
+        limit=1,
+    )
+    if lists.list_list_entries(call.uow, call.caller.company_key, siblings).items:
+        raise ItemRefusal(417, "Oops! That Short Code is already in use")
+
+
 def create_jobcodes(call: Call[OAuthCaller]) -> dict[str, Any]:
     company_key = call.caller.company_key
 
     def create(item: Any) -> dict[str, Any]:
         draft, to_all = wire.parse_jobcode(item)
+        _check_short_code(call, dict(draft.extra.get(wire.API, {})), draft.parent_key)
         entry = lists.create_list_entry(call.uow, company_key, draft)
         if to_all:
             assignments.set_assigned_to_everyone(call.uow, company_key, entry.key, True)
         return wire.outcome(200, "Created", _jobcodes(call, [entry])[str(entry.key)])
 
-    return wire.written("jobcodes", _each(call, "jobcodes", wire.items_of(call.json()), create), {})
+    return wire.written(
+        "jobcodes", _each(call, "jobcodes", wire.items_of(call.json()), create, creating=True), {}
+    )
 
 
 def update_jobcodes(call: Call[OAuthCaller]) -> dict[str, Any]:
@@ -212,6 +240,8 @@ def update_jobcodes(call: Call[OAuthCaller]) -> dict[str, Any]:
         current = lists.retrieve_list_entry(call.uow, company_key, ListKind.CUSTOMER, key)
         if not current.is_active and ledger.get("is_active") is not True:
             raise ItemRefusal(417, "An archived jobcode cannot be edited unless the same item restores it.")
+        parent_key = ledger.get("parent_key", current.parent.key if current.parent else None)
+        _check_short_code(call, extra, parent_key, key)
         entry = lists.update_list_entry(
             call.uow,
             company_key,
@@ -225,7 +255,9 @@ def update_jobcodes(call: Call[OAuthCaller]) -> dict[str, Any]:
             assignments.set_assigned_to_everyone(call.uow, company_key, key, to_all)
         return wire.outcome(200, "Updated", _jobcodes(call, [entry])[str(entry.key)])
 
-    return wire.written("jobcodes", _each(call, "jobcodes", wire.items_of(call.json()), update), {})
+    return wire.written(
+        "jobcodes", _each(call, "jobcodes", wire.items_of(call.json()), update, creating=False), {}
+    )
 
 
 # --- jobcode assignments ---------------------------------------------------------------------------
@@ -255,7 +287,9 @@ def create_jobcode_assignments(call: Call[OAuthCaller]) -> dict[str, Any]:
         return wire.outcome(200, "Created", wire.render_assignment(made))
 
     items = wire.items_of(call.json())
-    return wire.written("jobcode_assignments", _each(call, "jobcode_assignments", items, create), {})
+    return wire.written(
+        "jobcode_assignments", _each(call, "jobcode_assignments", items, create, creating=True), {}
+    )
 
 
 def _ids_to_delete(call: Call[OAuthCaller]) -> list[str]:
@@ -281,7 +315,7 @@ def _deleted(
 ) -> dict[str, Any]:
     """A DELETE's envelope: each outcome keyed by the id as passed (an empty one is ``""``)."""
     passed = _ids_to_delete(call)
-    outcomes = _each(call, resource, passed, delete)
+    outcomes = _each(call, resource, passed, delete, creating=False)
     return {
         "results": {resource: {p: {**o, "id": o.get("id", p)} for p, o in zip(passed, outcomes, strict=True)}}
     }
@@ -341,9 +375,9 @@ def create_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
         )
         entry = time_entries.create_time_entry(call.uow, company_key, draft, refuse_overlaps=True)
         made.append(entry)
-        return wire.outcome(200, "Created", wire.render_timesheet(entry))
+        return wire.outcome(200, "Created", wire.render_written_timesheet(entry))
 
-    outcomes = _each(call, "timesheets", wire.items_of(call.json()), create)
+    outcomes = _each(call, "timesheets", wire.items_of(call.json()), create, creating=True)
     return wire.written(
         "timesheets", outcomes, _supplemental(call, company_of(call.uow, call.caller.company_key), made)
     )
@@ -362,13 +396,21 @@ def update_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
             edits["billing_status"] = (
                 wire.timesheet_billing(edits["service_item_key"]) or current.billing_status
             )
-        entry = time_entries.update_time_entry(
-            call.uow, company_key, key, None, edits, include_running=True, refuse_overlaps=True
-        )
+        try:
+            entry = time_entries.update_time_entry(
+                call.uow, company_key, key, None, edits, include_running=True, refuse_overlaps=True
+            )
+        except LedgerError as error:
+            if error.code != "overlapping_time_entry":
+                raise
+            # A conflict changes nothing, and the item shows the timesheet as it stays (reference §2).
+            refusal = item_refusal(error, "timesheets", creating=False)
+            assert refusal is not None
+            raise ItemRefusal(refusal.status, refusal.extra, wire.render_written_timesheet(current)) from None
         changed.append(entry)
-        return wire.outcome(200, "Updated", wire.render_timesheet(entry))
+        return wire.outcome(200, "Updated", wire.render_written_timesheet(entry))
 
-    outcomes = _each(call, "timesheets", wire.items_of(call.json()), update)
+    outcomes = _each(call, "timesheets", wire.items_of(call.json()), update, creating=False)
     return wire.written(
         "timesheets", outcomes, _supplemental(call, company_of(call.uow, call.caller.company_key), changed)
     )

@@ -131,7 +131,9 @@ def outcome(status: int, message: str, fields: Mapping[str, Any], extra: str | N
 
 
 def refused(refusal: ItemRefusal, sent: Any) -> dict[str, Any]:
-    return outcome(refusal.status, refusal.message, sent if isinstance(sent, dict) else {}, refusal.extra)
+    """A refused item: its status, and what was sent (or what the refusal shows instead)."""
+    fields = refusal.shown if refusal.shown is not None else (sent if isinstance(sent, dict) else {})
+    return outcome(refusal.status, refusal.message, fields, refusal.extra)
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -438,6 +440,9 @@ def parse_user_query(params: Mapping[str, str]) -> ListQuery:
         extra_in.append((API, "group_id", parse_query_ids(params, "group_ids")))
     if params.get("payroll_ids"):
         extra_in.append((API, "payroll_id", parse_query_texts(params, "payroll_ids")))
+    not_groups = (
+        ((API, "group_id", parse_query_ids(params, "not_group_ids")),) if params.get("not_group_ids") else ()
+    )
     starts = tuple((name, params[name]) for name in ("first_name", "last_name") if params.get(name))
     return ListQuery(
         kind=ListKind.EMPLOYEE,
@@ -446,6 +451,7 @@ def parse_user_query(params: Mapping[str, str]) -> ListQuery:
         exclude_keys=parse_query_ids(params, "not_ids"),
         usernames=parse_query_texts(params, "usernames"),
         extra_in=tuple(extra_in),
+        extra_not_in=not_groups,
         field_starts=starts,
         updated_after=parse_query_moment(params, "modified_since"),
         updated_before=parse_query_moment(params, "modified_before"),
@@ -457,6 +463,23 @@ def parse_user_query(params: Mapping[str, str]) -> ListQuery:
 # --- jobcodes ------------------------------------------------------------------------------------
 
 JOBCODE_TYPES = ("regular", "pto", "paid_break", "unpaid_break")
+_NOT_REGULAR = ("pto", "paid_break", "unpaid_break")
+ExtraFilter = tuple[tuple[str, str, tuple[str | int, ...]], ...]
+
+
+def parse_jobcode_type(params: Mapping[str, str], name: str, default: str) -> tuple[ExtraFilter, ExtraFilter]:
+    """A jobcode-type filter as (type in, type not in) on a jobcode's attributes: ``regular`` is every
+    jobcode of no other type (one made through another API has none), ``all`` no filter at all."""
+    kind = (params.get(name) or default).strip().lower()
+    if kind not in (*JOBCODE_TYPES, "all"):
+        raise expectation_failed(f"{name} must be one of {', '.join(JOBCODE_TYPES)} or all.")
+    if kind == "all":
+        return (), ()
+    if kind == "regular":
+        return (), ((API, "type", _NOT_REGULAR),)
+    return ((API, "type", (kind,)),), ()
+
+
 # QuickBooks Time's own jobcode fields, with what a jobcode that never set them shows.
 _JOBCODE_EXTRAS: dict[str, Any] = {"short_code": "", "type": "regular", "billable": False, "billable_rate": 0}
 _SHORT_CODE = re.compile(r"[A-Za-z0-9]*")
@@ -549,9 +572,7 @@ def parse_jobcode_query(params: Mapping[str, str]) -> ListQuery:
         ActiveStatus.ALL if active is None else (ActiveStatus.ACTIVE if active else ActiveStatus.INACTIVE)
     )
     parents = parse_query_ids(params, "parent_ids") or (-1,)
-    kind = (params.get("type") or "regular").strip().lower()
-    if kind not in (*JOBCODE_TYPES, "all"):
-        raise expectation_failed(f"type must be one of {', '.join(JOBCODE_TYPES)} or all.")
+    type_in, type_not_in = parse_jobcode_type(params, "type", "regular")
     has_parent: bool | None = None
     parent_keys: tuple[int, ...] = ()
     if -1 not in parents:
@@ -561,9 +582,6 @@ def parse_jobcode_query(params: Mapping[str, str]) -> ListQuery:
             parent_keys = parents
         else:
             raise expectation_failed("parent_ids may name 0 (the top level) or parents, not both.")
-    extra_in: tuple[tuple[str, str, tuple[str | int, ...]], ...] = ()
-    if kind != "all" and kind != "regular":
-        extra_in = ((API, "type", (kind,)),)
     return ListQuery(
         kind=ListKind.CUSTOMER,
         status=status,
@@ -571,9 +589,8 @@ def parse_jobcode_query(params: Mapping[str, str]) -> ListQuery:
         has_parent=has_parent,
         parent_keys=parent_keys,
         field_starts=(("name", params["name"]),) if params.get("name") else (),
-        extra_in=extra_in,
-        # A jobcode that never said its type (one made through another API) is a regular one.
-        extra_not_in=((API, "type", ("pto", "paid_break", "unpaid_break")),) if kind == "regular" else (),
+        extra_in=type_in,
+        extra_not_in=type_not_in,
         updated_after=parse_query_moment(params, "modified_since"),
         updated_before=parse_query_moment(params, "modified_before"),
         offset=offset,
@@ -610,6 +627,7 @@ def parse_assignment_query(params: Mapping[str, str]) -> AssignmentQuery:
     offset, limit = parse_paging(params)
     jobcode = parse_query_ids(params, "jobcode_id")
     parent = parse_query_ids(params, "jobcode_parent_id")
+    type_in, type_not_in = parse_jobcode_type(params, "type", "regular")
     return AssignmentQuery(
         person_keys=parse_query_ids(params, "user_ids"),
         customer_key=jobcode[0] if jobcode else None,
@@ -618,6 +636,8 @@ def parse_assignment_query(params: Mapping[str, str]) -> AssignmentQuery:
         customer_is_active=parse_yes_no_both(params, "active_jobcodes", "both"),
         updated_after=parse_query_moment(params, "modified_since"),
         updated_before=parse_query_moment(params, "modified_before"),
+        customer_extra_in=type_in,
+        customer_extra_not_in=type_not_in,
         offset=offset,
         limit=limit,
     )
@@ -832,6 +852,12 @@ def render_timesheet(entry: TimeEntry, *, deleted: bool = False) -> dict[str, An
     return shown
 
 
+def render_written_timesheet(entry: TimeEntry) -> dict[str, Any]:
+    """A timesheet as a POST or PUT answers it: with the legacy ``active`` flag too, "0" or "1" for on
+    the clock, as every example of the docs shows it (reference §9.3)."""
+    return {**render_timesheet(entry), "active": "1" if entry.is_running else "0"}
+
+
 def render_custom_field(field: int, company: Company) -> dict[str, Any]:
     name, _ = CUSTOM_FIELDS[field]
     return {
@@ -872,6 +898,7 @@ def parse_timesheet_query(params: Mapping[str, str], *, deleted: bool = False) -
     kind = (params.get("type") or "both").strip().lower() if deleted else "both"
     if kind not in ("regular", "manual", "both"):
         raise expectation_failed("type must be regular, manual or both.")
+    type_in, type_not_in = parse_jobcode_type(params, "jobcode_type", "all")
     return TimeEntryQuery(
         keys=(),
         key_filter=ids,
@@ -886,6 +913,11 @@ def parse_timesheet_query(params: Mapping[str, str], *, deleted: bool = False) -
         is_running=None if on_the_clock is None or deleted else on_the_clock,
         deleted_only=deleted,
         timed=None if kind == "both" else kind == "regular",
+        customer_extra_in=type_in,
+        customer_extra_not_in=type_not_in,
+        # QuickBooks Time's users are employees; a user id that names nobody matches nothing.
+        person_kinds=(ListKind.EMPLOYEE,),
+        exact=False,
         offset=offset,
         limit=limit,
     )

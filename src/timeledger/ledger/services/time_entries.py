@@ -215,7 +215,7 @@ def list_time_entries(uow: UnitOfWork, company_key: int, query: TimeEntryQuery) 
                 raise UnknownFilterValueError("An id in the filter names no time entry.", field="keys")
             items = [v for v in found.values() if v is not None]
             return Page(items=items[: query.limit], remaining=0)
-        for person_key in query.person_keys:
+        for person_key in query.person_keys if query.exact else ():
             if uow.lists.get(company_key, ANY_KIND, person_key) is None:
                 raise UnknownFilterValueError("A person in the filter does not exist.", field="person_keys")
         return uow.time_entries.query(company_key, query)

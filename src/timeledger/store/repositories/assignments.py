@@ -12,6 +12,7 @@ from timeledger.ledger.assignments import JobAssignment
 from timeledger.ledger.queries import AssignmentQuery, Page
 from timeledger.ledger.records import Ref
 from timeledger.store.filters import updated_conditions
+from timeledger.store.repositories.lists import extra_in, extra_not_in
 from timeledger.store.tables import job_assignments, list_entries
 
 _person = list_entries.alias("person")
@@ -122,6 +123,10 @@ class SqlAssignmentRepository:
         if query.customer_is_active is not None:
             conditions.append(_customer.c.is_active.is_(query.customer_is_active))
         conditions += updated_conditions(query.updated_after, query.updated_before, a.updated_at)
+        for api, attribute, values in query.customer_extra_in:
+            conditions.append(extra_in(_customer.c.extra, api, attribute, values))
+        for api, attribute, values in query.customer_extra_not_in:
+            conditions.append(extra_not_in(_customer.c.extra, api, attribute, values))
         rows = (
             self._conn.execute(
                 _SELECT.where(*conditions).order_by(a.id).offset(query.offset).limit(query.limit + 1)

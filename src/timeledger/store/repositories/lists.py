@@ -97,6 +97,11 @@ def extra_in(column: Any, api: str, attribute: str, values: Sequence[str | int])
     return path.as_string().in_([str(v) for v in values])
 
 
+def extra_not_in(column: Any, api: str, attribute: str, values: Sequence[str | int]) -> Any:
+    """The attribute is none of ``values``, or the entry has no such attribute at all."""
+    return or_(column[api][attribute].as_string().is_(None), ~extra_in(column, api, attribute, values))
+
+
 class SqlListRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn

@@ -18,7 +18,7 @@ from timeledger.ledger.records import Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft, ended_at
 from timeledger.ledger.values import BillingStatus, ListKind
 from timeledger.store.filters import updated_conditions
-from timeledger.store.repositories.lists import extra_in
+from timeledger.store.repositories.lists import extra_in, extra_not_in
 from timeledger.store.tables import companies, list_entries, time_entries, time_entry_counts, transactions
 
 # The reference columns of a time entry and the attribute each becomes on the record.
@@ -150,6 +150,14 @@ def _customer_trees(company_key: int, roots: tuple[int, ...]) -> Any:
         _customers.c.kind == ListKind.CUSTOMER.value,
         or_(_customers.c.id.in_(roots), below),
     )
+
+
+_entry = list_entries.c
+
+
+def _keys_where(company_key: int, condition: Any) -> Any:
+    """The keys of the company's list entries that meet ``condition``, as a subquery."""
+    return select(_entry.id).where(_entry.company_id == company_key, condition)
 
 
 def _values(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -314,11 +322,17 @@ class SqlTimeEntryRepository:
         if query.person_keys:
             conditions.append(t.person_id.in_(query.person_keys))
         for api, attribute, values in query.person_extra_in:
-            people = select(list_entries.c.id).where(
-                list_entries.c.company_id == company_key,
-                extra_in(list_entries.c.extra, api, attribute, values),
-            )
+            people = _keys_where(company_key, extra_in(_entry.extra, api, attribute, values))
             conditions.append(t.person_id.in_(people))
+        if query.person_kinds:
+            kinds = _entry.kind.in_([k.value for k in query.person_kinds])
+            conditions.append(t.person_id.in_(_keys_where(company_key, kinds)))
+        for api, attribute, values in query.customer_extra_in:
+            customers = _keys_where(company_key, extra_in(_entry.extra, api, attribute, values))
+            conditions.append(t.customer_id.in_(customers))
+        for api, attribute, values in query.customer_extra_not_in:
+            others = _keys_where(company_key, ~extra_not_in(_entry.extra, api, attribute, values))
+            conditions.append(or_(t.customer_id.is_(None), t.customer_id.not_in(others)))
         if query.customer_keys:
             conditions.append(t.customer_id.in_(query.customer_keys))
         if query.customer_trees:
