@@ -28,6 +28,7 @@ from typing import Any, TypeAlias
 from urllib.parse import quote, urlencode
 
 import httpx
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 
@@ -464,3 +465,21 @@ def fill_path(template: str, values: Mapping[str, str]) -> str:
     for name, value in values.items():
         template = template.replace("{" + name + "}", value)
     return template
+
+
+def bounded(max_examples: int) -> settings:
+    """The generated-input tests' hypothesis settings: a fixed number of examples, the same ones on
+    every run (derandomized, no example database), no deadline (a real server answers), and no explain
+    phase (it reruns every failing case many times to say which lines it ran)."""
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from starlette.routing import Route
 
@@ -27,6 +27,7 @@ from tests.conformance.conductor.sample_books import SampleBooks, seed_books
 from tests.conformance.generated_inputs import (
     CONTENT_TYPES,
     GeneratedRequest,
+    bounded,
     fill_path,
     json_bodies,
     mostly,
@@ -110,15 +111,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 
 @pytest.mark.parametrize(("method", "route"), ROUTES, ids=[f"{m} {r}" for m, r in ROUTES])
-@settings(
-    max_examples=20,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    # No explain phase: it reruns every failing case many times to say which lines it ran.
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-)
+@bounded(20)
 @given(data=st.data())
 def test_a_generated_request_gets_an_answer_not_a_server_error(
     method: str,

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from starlette.routing import Route
 
@@ -33,6 +33,7 @@ from tests.conformance.generated_inputs import (
     FieldTree,
     GeneratedRequest,
     Kind,
+    bounded,
     fill_path,
     json_bodies,
     junk_texts,
@@ -397,14 +398,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
 
 @pytest.mark.parametrize(("method", "route"), ROUTES, ids=[f"{m} {r}" for m, r in ROUTES])
-@settings(
-    max_examples=25,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-)
+@bounded(25)
 @given(data=st.data())
 def test_a_generated_request_gets_an_answer_not_a_server_error(
     method: str,
