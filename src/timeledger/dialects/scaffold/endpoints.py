@@ -3,8 +3,9 @@
 A dialect gives the scaffold its ``Dialect`` (how its API answers and refuses) and, per route, an
 authentication strategy and a synchronous handler. For every request the scaffold then:
 
-1. authenticates the caller before reading a byte of the body (in a short read of its own), so an
-   unauthenticated upload is refused unread, and reads the body with a size limit;
+1. refuses text in the path or query that no database column may hold (NUL), authenticates the
+   caller before reading a byte of the body (in a short read of its own), so an unauthenticated
+   upload is refused unread, and reads the body with a size limit;
 2. opens one unit of work (a writer unless the route only reads), authenticates again inside it,
    runs the handler (parse, one service call, render) and turns its payload into the response, so
    every read rendering needs happens in the same transaction; a writer then commits, once;
