@@ -175,10 +175,6 @@ def item_text(value: Any, field: str) -> str:
     return value
 
 
-def item_integer(value: Any, field: str) -> int:
-    return parse_id(value, field)
-
-
 def item_number(value: Any, field: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ItemRefusal(417, f"{field} must be a number.")
@@ -304,7 +300,7 @@ _USER_EXTRAS: dict[str, tuple[str, Any]] = {
 def _user_extra(name: str, value: Any) -> Any:
     kind = _USER_EXTRAS[name][0]
     if kind == "int":
-        return item_integer(value, name)
+        return parse_id(value, name)
     if kind == "flag":
         return item_flag(value, name)
     if kind == "date":
@@ -678,7 +674,7 @@ def _custom_names(value: Any) -> dict[int, str | None]:
 
 
 def _manual_duration(value: Any) -> int:
-    seconds = item_integer(value, "duration")
+    seconds = parse_id(value, "duration")
     try:
         check_duration(seconds, "duration")
     except InvalidValueError as error:
@@ -809,7 +805,7 @@ def timesheet_billing(service_item_key: int | None) -> BillingStatus | None:
 
 def _offset_hours(moment: datetime, time_zone: str) -> int:
     offset = moment.astimezone(ZoneInfo(time_zone)).utcoffset() or timedelta()
-    return int(offset.total_seconds() // 3600)
+    return int(offset.total_seconds() / 3600)  # whole hours, toward zero (India: 5)
 
 
 def render_timesheet(entry: TimeEntry, *, deleted: bool = False) -> dict[str, Any]:
