@@ -43,14 +43,21 @@ def qbd_code(refused: Refused) -> str | None:
     return qbd_refusal(refused).get("integrationCode")
 
 
+# What production tells an end user about a malformed request: nothing; the detail is in `message`.
+GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again."
+
+
 def invalid_request(refused: Refused, *fields: str) -> dict[str, Any]:
     """Conductor's own 400, before QuickBooks sees the request; its message names each of ``fields``."""
     body = _refusal(refused, 400, "INVALID_REQUEST_ERROR", "INVALID_REQUEST")
     for field in fields:
         assert field in body["message"], (field, body["message"])
+    assert body["userFacingMessage"] == GENERIC_USER_MESSAGE
     return body
 
 
 def resource_missing(refused: Refused) -> dict[str, Any]:
     """404: the ID (or end user) names nothing this caller can see."""
-    return _refusal(refused, 404, "INVALID_REQUEST_ERROR", "RESOURCE_MISSING")
+    body = _refusal(refused, 404, "INVALID_REQUEST_ERROR", "RESOURCE_MISSING")
+    assert body["userFacingMessage"] == GENERIC_USER_MESSAGE
+    return body

@@ -51,9 +51,10 @@ def test_qbd_requests_wait_until_the_auth_session_link_is_followed(
     conductor: Conductor, demo: dict[str, Any]
 ) -> None:
     end_user = conductor.end_users.create(company_name="Not Yet", email="n@example.com", source_id="n")
-    with pytest.raises(conductor_sdk.InternalServerError) as excinfo:
+    with pytest.raises(conductor_sdk.ConflictError) as excinfo:
         conductor.qbd.health_check(conductor_end_user_id=end_user.id)
     error = excinfo.value.body["error"]  # type: ignore[index]
+    assert excinfo.value.status_code == error["httpStatusCode"] == 409
     assert (error["type"], error["code"]) == (
         "INTEGRATION_CONNECTION_ERROR",
         "INTEGRATION_CONNECTION_NOT_SET_UP",

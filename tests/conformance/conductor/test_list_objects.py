@@ -115,6 +115,18 @@ def test_name_length_limits_are_400s(qbd: Any, eu: str, resource: str, limit: in
     )
 
 
+def test_unknown_keys_are_named_with_where_they_were_sent(qbd: Any, eu: str) -> None:
+    with pytest.raises(conductor.BadRequestError) as excinfo:
+        qbd.customers.create(
+            name="Stray Keys",
+            conductor_end_user_id=eu,
+            extra_body={"billingAddress": {"Line1": "1 Main St", "Town": "Springfield"}},
+        )
+    body = invalid_request(excinfo)
+    assert body["message"] == 'Unrecognized keys: "Line1", "Town" at "billingAddress"'
+    assert list(qbd.customers.list(name_contains="Stray Keys", conductor_end_user_id=eu)) == []
+
+
 def test_a_name_with_a_colon_is_refused(qbd: Any, eu: str) -> None:
     with pytest.raises(conductor.InternalServerError) as excinfo:
         qbd.classes.create(name="A:B", conductor_end_user_id=eu)

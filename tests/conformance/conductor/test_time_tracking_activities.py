@@ -378,3 +378,26 @@ class TestListing:
         with pytest.raises(conductor.BadRequestError, match="cursor") as excinfo:
             qbd.time_tracking_activities.list(conductor_end_user_id=listed["end_user"], cursor="garbage!")
         invalid_request(excinfo, "cursor")
+
+    @pytest.mark.parametrize(
+        "other",
+        [
+            {"limit": 4},
+            {"limit": 3, "transaction_date_from": "2026-04-02"},
+            {"limit": 3, "entity_ids": ["x"]},
+        ],
+        ids=["another limit", "another filter", "an added filter"],
+    )
+    def test_a_cursor_replayed_with_another_query_is_a_400(
+        self, qbd: Any, listed: dict[str, Any], other: dict[str, Any]
+    ) -> None:
+        eu = listed["end_user"]
+        first = qbd.time_tracking_activities.list(conductor_end_user_id=eu, limit=3)
+        if "entity_ids" in other:
+            other["entity_ids"] = [listed["ada"].id]
+        with pytest.raises(conductor.BadRequestError, match="cursor") as excinfo:
+            qbd.time_tracking_activities.list(conductor_end_user_id=eu, cursor=first.next_cursor, **other)
+        invalid_request(excinfo, "cursor")
+        # With the query that made it, the same cursor still pages on.
+        again = qbd.time_tracking_activities.list(conductor_end_user_id=eu, cursor=first.next_cursor, limit=3)
+        assert [a.id for a in again.data] == [a.id for a in listed["made"][3:6]]

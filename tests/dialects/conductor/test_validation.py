@@ -183,7 +183,7 @@ def test_a_body_that_is_not_an_object_is_refused() -> None:
         (
             "time_tracking_activities.create",
             ACTIVITY | {"foo": 1},
-            'Invalid request body: Unknown field "foo".',
+            'Unrecognized keys: "foo"',
         ),
         (
             "time_tracking_activities.create",
@@ -193,7 +193,7 @@ def test_a_body_that_is_not_an_object_is_refused() -> None:
         (
             "time_tracking_activities.update",
             ACTIVITY | {"revisionNumber": "1", "externalId": "12345678-abcd-1234-efab-123456789012"},
-            'Invalid request body: Unknown field "externalId".',
+            'Unrecognized keys: "externalId"',
         ),
         (
             "customers.create",
@@ -248,7 +248,7 @@ def test_a_body_that_is_not_an_object_is_refused() -> None:
         (
             "customers.create",
             {"name": "Acme", "billingAddress": {"town": "Springfield"}},
-            'Invalid request body: Unknown field "billingAddress.town".',
+            'Unrecognized keys: "town" at "billingAddress"',
         ),
         (
             "customers.create",
@@ -272,6 +272,16 @@ def test_a_body_that_is_not_an_object_is_refused() -> None:
                 "debitLines": [{"accountId": ID}, {"accountId": ID, "amount": 1}],
             },
             'Invalid request body: "debitLines[1].amount" must be a string.',
+        ),
+        (
+            "journal_entries.create",
+            {"transactionDate": "2024-10-01", "debitLines": [{"accountId": ID, "Memo": "x", "amt": 1}]},
+            'Unrecognized keys: "Memo", "amt" at "debitLines[0]"',
+        ),
+        (
+            "customers.create",
+            {"name": "Acme", **{f"k{i}": 1 for i in range(12)}, "z" * 100: 1},
+            "Unrecognized keys: " + ", ".join(f'"k{i}"' for i in range(10)) + ", ... (3 more)",
         ),
         (
             "journal_entries.create",

@@ -3,8 +3,9 @@ codes, the scaffold's own refusals (body too large, malformed body, bad value), 
 
 Conductor reports QuickBooks' own refusals (stale revision, unknown reference, duplicate name,
 an accounting rule) as ``INTEGRATION_ERROR`` / ``QBD_REQUEST_ERROR`` with HTTP 502 and the
-QuickBooks status code in ``integrationCode`` (reference §2). The SDK retries 409 and 5xx, so every
-deterministic error carries ``x-should-retry: false``.
+QuickBooks status code in ``integrationCode`` (reference §2); a company whose QuickBooks connection
+is not set up yet is a 409. The SDK retries 409 and 5xx, so every deterministic error carries
+``x-should-retry: false``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from timeledger.dialects.conductor.wire.responses import json_response, request_
 from timeledger.dialects.scaffold.errors import BodyTooLargeError, RequestError
 from timeledger.ledger.errors import RULE_CODES, LedgerError
 
-GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again later."
-INVALID_REQUEST_USER_MESSAGE = "The request was invalid. Please check the values sent and try again."
+# Production's userFacingMessage whenever nothing specific applies, a malformed request included
+# (reference §12): the detail is in ``message`` only.
+GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again."
 QBD_USER_MESSAGE = "QuickBooks Desktop could not process this request. Please check the values and try again."
 
 
@@ -52,15 +54,11 @@ class ConductorError(Exception):
 
 def invalid_request(message: str) -> ConductorError:
     """400: the request itself is malformed, before QuickBooks would see it."""
-    return ConductorError(
-        400, "INVALID_REQUEST_ERROR", "INVALID_REQUEST", message, INVALID_REQUEST_USER_MESSAGE
-    )
+    return ConductorError(400, "INVALID_REQUEST_ERROR", "INVALID_REQUEST", message, GENERIC_USER_MESSAGE)
 
 
 def resource_missing(message: str) -> ConductorError:
-    return ConductorError(
-        404, "INVALID_REQUEST_ERROR", "RESOURCE_MISSING", message, INVALID_REQUEST_USER_MESSAGE
-    )
+    return ConductorError(404, "INVALID_REQUEST_ERROR", "RESOURCE_MISSING", message, GENERIC_USER_MESSAGE)
 
 
 def qbd_request_error(message: str, integration_code: str | None = None) -> ConductorError:
@@ -133,9 +131,9 @@ def from_ledger(error: LedgerError) -> ConductorError:
 def from_auth(error: AuthError) -> ConductorError:
     if error.code == "unknown_end_user":
         return resource_missing(error.message)
-    if error.code == "connection_not_set_up":
+    if error.code == "connection_not_set_up":  # 409 as production answers it (reference §12)
         return ConductorError(
-            502,
+            409,
             "INTEGRATION_CONNECTION_ERROR",
             "INTEGRATION_CONNECTION_NOT_SET_UP",
             error.message,
@@ -145,7 +143,7 @@ def from_auth(error: AuthError) -> ConductorError:
         return invalid_request(error.message)
     if error.code == "invalid_publishable_key":
         return ConductorError(401, "AUTHENTICATION_ERROR", "PUBLISHABLE_KEY_INVALID", error.message)
-    return ConductorError(401, "AUTHENTICATION_ERROR", "API_KEY_INVALID", error.message, GENERIC_USER_MESSAGE)
+    return ConductorError(401, "AUTHENTICATION_ERROR", "API_KEY_INVALID", error.message)
 
 
 def internal_error_body() -> ConductorError:
@@ -164,7 +162,7 @@ def from_exception(request: Request, error: Exception) -> ConductorError | None:
         return from_auth(error)
     if isinstance(error, BodyTooLargeError):
         return ConductorError(
-            413, "INVALID_REQUEST_ERROR", "REQUEST_TOO_LARGE", error.message, INVALID_REQUEST_USER_MESSAGE
+            413, "INVALID_REQUEST_ERROR", "REQUEST_TOO_LARGE", error.message, GENERIC_USER_MESSAGE
         )
     if isinstance(error, RequestError):
         return invalid_request(error.message)
@@ -176,7 +174,7 @@ def from_exception(request: Request, error: Exception) -> ConductorError | None:
             "INVALID_REQUEST_ERROR",
             "INVALID_REQUEST",
             f"{error.detail} ({request.method}: {request.url.path}).",
-            INVALID_REQUEST_USER_MESSAGE,
+            GENERIC_USER_MESSAGE,
         )
     return None
 

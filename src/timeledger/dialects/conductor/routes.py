@@ -135,10 +135,11 @@ def update_time_tracking_activity(call: Call[Company]) -> dict[str, Any]:
 
 
 def list_time_tracking_activities(call: Call[Company]) -> dict[str, Any]:
-    query = time_tracking.parse_time_tracking_activity_query(call.query.multi_items())
+    params = call.query.multi_items()
+    query = time_tracking.parse_time_tracking_activity_query(params)
     page = time_entries.list_time_entries(call.uow, call.caller.key, query)
     data = [time_tracking.render_time_tracking_activity(e) for e in page.items]
-    return cursor_page(ACTIVITIES, data, page.remaining, page.last)
+    return cursor_page(ACTIVITIES, params, data, page.remaining, page.last)
 
 
 def delete_time_tracking_activity(call: Call[Company]) -> dict[str, Any]:
@@ -198,7 +199,9 @@ def _list_routes(obj: list_wire.ListObject) -> list[BaseRoute]:
         query = list_wire.parse_list_query(obj, params)
         page = lists.list_list_entries(call.uow, call.caller.key, query)
         data = render(call, page.items, validate_query(f"{obj.operations}.list", params))
-        return cursor_page(base, data, page.remaining, page.last) if obj.is_paged else plain_list(base, data)
+        if not obj.is_paged:
+            return plain_list(base, data)
+        return cursor_page(base, params, data, page.remaining, page.last)
 
     for handler, name in ((create, "create"), (retrieve, "retrieve"), (update, "update"), (list_, "list")):
         handler.__name__ = f"{name}_{obj.operations}"  # names the handler in logs: create_vendors
@@ -248,10 +251,11 @@ def update_journal_entry(call: Call[Company]) -> dict[str, Any]:
 
 
 def list_journal_entries(call: Call[Company]) -> dict[str, Any]:
-    query = journal_wire.parse_journal_entry_query(call.query.multi_items())
+    params = call.query.multi_items()
+    query = journal_wire.parse_journal_entry_query(params)
     page = journal_entries.list_journal_entries(call.uow, call.caller.key, query)
     data = [journal_wire.render_journal_entry(e, include_lines=query.include_lines) for e in page.items]
-    return cursor_page(JOURNAL_ENTRIES, data, page.remaining, page.last)
+    return cursor_page(JOURNAL_ENTRIES, params, data, page.remaining, page.last)
 
 
 def delete_journal_entry(call: Call[Company]) -> dict[str, Any]:

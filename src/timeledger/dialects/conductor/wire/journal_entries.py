@@ -16,7 +16,7 @@ from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id, render_ref, render_txn_id
-from timeledger.dialects.conductor.paging import decode_cursor
+from timeledger.dialects.conductor.paging import read_cursor
 from timeledger.dialects.conductor.wire.text_filters import parse_text_filter
 from timeledger.dialects.conductor.wire.validation import render, validate_body, validate_query
 from timeledger.dialects.conductor.wire.values import (
@@ -221,7 +221,7 @@ def parse_journal_entry_query(params: list[tuple[str, str]]) -> JournalEntryQuer
         **parse_updated_range(fields),
         include_lines=include_lines,
         limit=limit,
-        after=decode_cursor(fields["cursor"])[1] if "cursor" in fields else None,
+        after=read_cursor(params, fields["cursor"]).key if "cursor" in fields else None,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.conductor.ids import parse_list_id, render_list_id, render_ref
-from timeledger.dialects.conductor.paging import decode_cursor
+from timeledger.dialects.conductor.paging import read_cursor
 from timeledger.dialects.conductor.wire.schema import RESPONSES
 from timeledger.dialects.conductor.wire.validation import render, validate_body, validate_query
 from timeledger.dialects.conductor.wire.values import (
@@ -230,6 +230,7 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
     link_keys = []
     if "classIds" in fields:
         link_keys.append(("class", tuple(parse_list_id(i, "classIds") for i in fields["classIds"])))
+    position = read_cursor(params, fields["cursor"]) if obj.is_paged and "cursor" in fields else None
     return ListQuery(
         obj.kind,
         names=NameFilter(
@@ -245,7 +246,7 @@ def parse_list_query(obj: ListObject, params: list[tuple[str, str]]) -> ListQuer
         link_keys=tuple(link_keys),
         currency_keys=tuple(parse_list_id(i, "currencyIds") for i in fields.get("currencyIds", ())),
         limit=limit,
-        after=decode_cursor(fields["cursor"]) if obj.is_paged and "cursor" in fields else None,
+        after=(position.sort_value, position.key) if position else None,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from timeledger.dialects.conductor.ids import parse_list_id, parse_txn_id, render_ref, render_txn_id
-from timeledger.dialects.conductor.paging import cursor_remaining, decode_cursor
+from timeledger.dialects.conductor.paging import read_cursor
 from timeledger.dialects.conductor.wire.validation import render, validate_body, validate_query
 from timeledger.dialects.conductor.wire.values import (
     parse_date,
@@ -67,7 +67,7 @@ def parse_time_tracking_activity_query(params: list[tuple[str, str]]) -> TimeEnt
     limit = parse_limit(fields)
     if "ids" in fields:  # ids override every other filter (reference §3)
         return TimeEntryQuery(keys=tuple(parse_txn_id(i, "ids") for i in fields["ids"]), limit=limit)
-    cursor = fields.get("cursor")
+    position = read_cursor(params, fields["cursor"]) if "cursor" in fields else None
     return TimeEntryQuery(
         person_keys=tuple(parse_list_id(i, "entityIds") for i in fields.get("entityIds", ())),
         work_date_from=parse_date(fields["transactionDateFrom"], "transactionDateFrom")
@@ -78,8 +78,8 @@ def parse_time_tracking_activity_query(params: list[tuple[str, str]]) -> TimeEnt
         else None,
         **parse_updated_range(fields),
         limit=limit,
-        after=decode_cursor(cursor)[1] if cursor else None,
-        remaining_after=cursor_remaining(cursor) if cursor else None,
+        after=position.key if position else None,
+        remaining_after=position.remaining if position else None,
     )
 
 

@@ -66,14 +66,26 @@ def validate_body(operation: str, body: object) -> dict[str, Any]:
 
 def _check_object(fields: dict[str, Field], value: dict[Any, Any], prefix: str) -> None:
     # Unknown keys first: a misspelt optional field would otherwise pass silently as "missing".
-    for key in value:
-        if key not in fields:
-            raise invalid_request(f'Invalid request body: Unknown field "{prefix}{key}".')
+    unknown = [key for key in value if key not in fields]
+    if unknown:
+        raise invalid_request(_unrecognized(unknown, prefix.removesuffix(".")))
     for key, field in fields.items():
         if field.get("required") and key not in value:
             raise invalid_request(f'Invalid request body: Missing required field "{prefix}{key}".')
     for key, item in value.items():
         _check_value(fields[key], item, f"{prefix}{key}")
+
+
+_NAMED_KEYS = 10
+
+
+def _unrecognized(keys: list[str], where: str) -> str:
+    """Production's words: ``Unrecognized keys: "Line1", "Line9" at "billingAddress"``. A body of
+    a million stray keys names the first few, each cut short, so the message stays small."""
+    named = ", ".join(f'"{key[:80]}"' for key in keys[:_NAMED_KEYS])
+    if len(keys) > _NAMED_KEYS:
+        named += f", ... ({len(keys) - _NAMED_KEYS} more)"
+    return f'Unrecognized keys: {named} at "{where}"' if where else f"Unrecognized keys: {named}"
 
 
 def _check_value(field: Field, value: object, path: str) -> None:
