@@ -394,7 +394,7 @@ class TestListing:
         eu = listed["end_user"]
         first = qbd.time_tracking_activities.list(conductor_end_user_id=eu, limit=3)
         if "entity_ids" in other:
-            other["entity_ids"] = [listed["ada"].id]
+            other = {**other, "entity_ids": [listed["ada"].id]}
         with pytest.raises(conductor.BadRequestError, match="cursor") as excinfo:
             qbd.time_tracking_activities.list(conductor_end_user_id=eu, cursor=first.next_cursor, **other)
         invalid_request(excinfo, "cursor")
