@@ -47,6 +47,8 @@ REQUEST_MODULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("accounts", "qbd.account", ("create", "update", "list")),
     ("currencies", "qbd.currency", ("create", "update", "list")),
     ("journal_entries", "qbd.journal_entry", ("create", "update", "list")),
+    ("deleted_list_objects", "qbd.deleted_list_object", ("list",)),
+    ("deleted_transactions", "qbd.deleted_transaction", ("list",)),
     ("end_users", "end_user", ("create",)),
     ("auth_sessions", "auth_session", ("create",)),
 )
@@ -64,9 +66,24 @@ RESPONSE_MODULES: tuple[str, ...] = (
     "qbd.account",
     "qbd.currency",
     "qbd.journal_entry",
+    "qbd.deleted_list_object",
+    "qbd.deleted_transaction",
+    "qbd.company",
     "end_user",
     "auth_session",
 )
+
+# Models without an `objectType` constant, keyed as Conductor's OpenAPI names their schema.
+UNTYPED_RESPONSES = {"qbd.company": "qbd_company"}
+
+# Operations the SDK sends without a params TypedDict: (operation, resource module under
+# conductor.resources, class, method). The method must take nothing but the end-user header (and
+# the options every SDK method has), which build() checks; the operation's fields are then none.
+PARAMETERLESS: tuple[tuple[str, str, str, str], ...] = (
+    ("company.retrieve", "qbd.company", "CompanyResource", "retrieve"),
+)
+SDK_OPTIONS = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
+HEADER_ARGUMENTS = {"conductor_end_user_id"}
 
 # Sent as an HTTP header, not in the body or query string.
 HEADER_ALIASES = {"Conductor-End-User-Id"}
@@ -222,6 +239,16 @@ def response_fields(
     return fields
 
 
+def parameterless_fields(operation: str, stem: str, resource: str, method: str) -> dict[str, Any]:
+    """No fields, once the SDK method is seen to send none: a new argument fails the generator."""
+    module = importlib.import_module(f"conductor.resources.{stem}")
+    arguments = set(inspect.signature(getattr(getattr(module, resource), method)).parameters)
+    unknown = arguments - SDK_OPTIONS - HEADER_ARGUMENTS
+    if unknown:
+        raise SchemaError(f"{operation}: {resource}.{method} takes {sorted(unknown)}, which it may send")
+    return {}
+
+
 def build() -> tuple[dict[str, Any], dict[str, Any]]:
     responses: dict[str, dict[str, Any]] = {}
     for stem in RESPONSE_MODULES:
@@ -230,6 +257,10 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
         nested: dict[str, dict[str, Any]] = {}
         fields = response_fields(model, model.__name__, nested)
         object_type = fields.get("objectType", {}).get("enum", ())
+        if stem in UNTYPED_RESPONSES:
+            if object_type:
+                raise SchemaError(f"{model.__name__} now has an objectType; drop it from UNTYPED_RESPONSES")
+            object_type = (UNTYPED_RESPONSES[stem],)
         if len(object_type) != 1:
             raise SchemaError(f"{model.__name__} has no objectType constant")
         responses[object_type[0]] = fields
@@ -243,6 +274,8 @@ def build() -> tuple[dict[str, Any], dict[str, Any]]:
             module = importlib.import_module(f"conductor.types.{stem}_{verb}_params")
             params = getattr(module, module.__all__[0])
             requests[f"{operation}.{verb}"] = request_fields(params, f"{operation}.{verb}")
+    for operation, stem, resource, method in PARAMETERLESS:
+        requests[operation] = parameterless_fields(operation, stem, resource, method)
     return responses, requests
 
 

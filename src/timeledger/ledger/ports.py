@@ -22,7 +22,7 @@ from timeledger.ledger.queries import (
     TimeEntryQuery,
     TimeEntryTotals,
 )
-from timeledger.ledger.records import ListEntry, Ref, TimeEntry
+from timeledger.ledger.records import DeletedRecord, ListEntry, Ref, TimeEntry
 from timeledger.ledger.tenancy import AuthSession, Company, Organization
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import BillingStatus, ListKind
@@ -83,6 +83,17 @@ class ListRepository(Protocol):
 
     def latest_update(self, company_key: int, kinds: Iterable[ListKind]) -> datetime | None: ...
 
+    def deleted(
+        self,
+        company_key: int,
+        kinds: Iterable[ListKind],
+        after: datetime | None,
+        before: datetime | None,
+    ) -> list[DeletedRecord]:
+        """Entries of these kinds deleted within [after, before] (None: open) and still deleted,
+        in the order they were deleted."""
+        ...
+
 
 class TimeEntryRepository(Protocol):
     def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None: ...
@@ -116,6 +127,13 @@ class TimeEntryRepository(Protocol):
 
     def latest_update(self, company_key: int, *, deleted: bool) -> datetime | None:
         """When a live entry last changed, or (``deleted``) when an entry was last deleted."""
+        ...
+
+    def deleted(
+        self, company_key: int, after: datetime | None, before: datetime | None
+    ) -> list[DeletedRecord]:
+        """Entries deleted within [after, before] (None: open) once they had stopped, in the order
+        they were deleted: a timer deleted while it ran recorded no time."""
         ...
 
 
@@ -161,6 +179,12 @@ class JournalEntryRepository(Protocol):
     def delete(self, entry: JournalEntry, now: datetime) -> None: ...
 
     def by_ref_numbers(self, company_key: int, ref_numbers: Iterable[str]) -> list[JournalEntry]: ...
+
+    def deleted(
+        self, company_key: int, after: datetime | None, before: datetime | None
+    ) -> list[DeletedRecord]:
+        """Entries deleted within [after, before] (None: open), in the order they were deleted."""
+        ...
 
     def query(self, company_key: int, query: JournalEntryQuery) -> Page[JournalEntry]: ...
 

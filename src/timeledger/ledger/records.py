@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from timeledger.ledger.values import BillingStatus, ListKind
+from timeledger.ledger.values import BillingStatus, ListKind, TransactionKind
 
 
 def merged_extra(current: Mapping[str, Any], changes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -109,3 +109,17 @@ class TimeEntry:
     @property
     def is_running(self) -> bool:
         return self.duration_seconds is None
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedRecord:
+    """A list entry or transaction that was deleted, as a sync learns of it: its kind, its key and
+    birth (which every API's IDs are made of), when it went, and what it was called: a list entry's
+    ``full_name``, a transaction's ``ref_number`` (None where it had none)."""
+
+    kind: ListKind | TransactionKind
+    key: int
+    created_at: datetime
+    deleted_at: datetime
+    full_name: str | None = None
+    ref_number: str | None = None

@@ -32,6 +32,13 @@ PERSON_KINDS = frozenset({ListKind.EMPLOYEE, ListKind.VENDOR, ListKind.OTHER_NAM
 HIERARCHICAL_KINDS = frozenset({ListKind.CUSTOMER, ListKind.SERVICE_ITEM, ListKind.CLASS, ListKind.ACCOUNT})
 
 
+class TransactionKind(StrEnum):
+    """The transactions a company keeps. Their keys share one sequence, as QuickBooks' IDs do."""
+
+    TIME_ENTRY = "time_entry"
+    JOURNAL_ENTRY = "journal_entry"
+
+
 class BillingStatus(StrEnum):
     BILLABLE = "billable"
     NOT_BILLABLE = "not_billable"

@@ -1,5 +1,6 @@
 """A small company of its own for the generated-input tests: one of each list object, a few
-activities and journal entries, and spare end users, so a generated path can name real objects.
+activities and journal entries, one of each deleted, and spare end users, so a generated path can
+name real objects and the deleted lists have something to report.
 
 Generated writes land here and not in the demo company, whose books other tests assert on.
 """
@@ -12,7 +13,9 @@ from typing import Any
 
 import httpx
 
+from tests.conformance.conductor.deletions import delete_list_entry
 from tests.servers import Server
+from timeledger.ledger.values import ListKind
 
 QBD = "/quickbooks-desktop"
 
@@ -103,6 +106,29 @@ def seed_books(server: Server, demo: dict[str, Any]) -> SampleBooks:
                     "creditLines": [{"accountId": bank, "amount": "100.00"}],
                 },
             )
+        # Deleted, so not among the ids: a deleted activity, journal entry and vendor.
+        for collection, body in (
+            (
+                "time-tracking-activities",
+                {"transactionDate": "2026-03-04", "entityId": employee, "duration": "PT1H"},
+            ),
+            (
+                "journal-entries",
+                {
+                    "transactionDate": "2026-03-04",
+                    "refNumber": "GONE-1",
+                    "debitLines": [{"accountId": expense, "amount": "5.00"}],
+                    "creditLines": [{"accountId": bank, "amount": "5.00"}],
+                },
+            ),
+        ):
+            made = client.post(f"{QBD}/{collection}", json=body)
+            assert made.status_code == 200, made.text
+            deleted = client.delete(f"{QBD}/{collection}/{made.json()['id']}")
+            assert deleted.status_code == 200, deleted.text
+        vendor = client.post(f"{QBD}/vendors", json={"name": "Gone Supply Co"})
+        assert vendor.status_code == 200, vendor.text
+        delete_list_entry(server.database_url, books.end_user_id, ListKind.VENDOR, vendor.json()["id"])
         currencies = client.get(f"{QBD}/currencies")
         assert currencies.status_code == 200, currencies.text
         books.ids[f"{QBD}/currencies"] = [c["id"] for c in currencies.json()["data"][:3]]

@@ -16,8 +16,11 @@ from conductor.types.end_user import IntegrationConnection
 from conductor.types.qbd import (
     Account,
     Class,
+    Company,
     Currency,
     Customer,
+    DeletedListObject,
+    DeletedTransaction,
     Employee,
     JournalEntry,
     OtherName,
@@ -50,6 +53,10 @@ SDK_MODELS: dict[str, type[pydantic.BaseModel]] = {
     "qbd_journal_entry": JournalEntry,
     "qbd_journal_credit_line": CreditLine,
     "qbd_journal_debit_line": DebitLine,
+    "qbd_deleted_list_object": DeletedListObject,
+    "qbd_deleted_transaction": DeletedTransaction,
+    # Conductor's company object has no objectType; it is keyed as its OpenAPI schema is named.
+    "qbd_company": Company,
     "end_user": EndUser,
     "integration_connection": IntegrationConnection,
     "auth_session": AuthSession,

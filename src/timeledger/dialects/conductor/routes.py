@@ -25,7 +25,9 @@ from timeledger.dialects.conductor.ids import (
     require_same_id,
 )
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
+from timeledger.dialects.conductor.wire import companies as company_wire
 from timeledger.dialects.conductor.wire import currencies as currency_wire
+from timeledger.dialects.conductor.wire import deletions as deletion_wire
 from timeledger.dialects.conductor.wire import journal_entries as journal_wire
 from timeledger.dialects.conductor.wire import lists as list_wire
 from timeledger.dialects.conductor.wire import openapi, platform, time_tracking
@@ -36,7 +38,7 @@ from timeledger.dialects.scaffold.pages import PAGES
 from timeledger.ledger.journal import Currency, JournalEntry
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.records import ListEntry, TimeEntry
-from timeledger.ledger.services import companies, currencies, journal_entries, lists, time_entries
+from timeledger.ledger.services import companies, currencies, deletions, journal_entries, lists, time_entries
 from timeledger.ledger.tenancy import Company, Organization
 from timeledger.ledger.values import ListKind
 
@@ -46,6 +48,8 @@ QBD = "/v1/quickbooks-desktop"
 ACTIVITIES = f"{QBD}/time-tracking-activities"
 JOURNAL_ENTRIES = f"{QBD}/journal-entries"
 CURRENCIES = f"{QBD}/currencies"
+DELETED_LIST_OBJECTS = f"{QBD}/deleted-list-objects"
+DELETED_TRANSACTIONS = f"{QBD}/deleted-transactions"
 
 
 # --- authentication strategies --------------------------------------------------------------------
@@ -301,6 +305,27 @@ def list_currencies(call: Call[Company]) -> dict[str, Any]:
     return plain_list(CURRENCIES, [currency_wire.render_currency(c) for c in found])
 
 
+# --- the company file and what was deleted from it -------------------------------------------------
+
+
+def retrieve_company(call: Call[Company]) -> dict[str, Any]:
+    """The company record the request was authenticated for, read in this request's unit of work."""
+    company_wire.parse_company_query(call.query.multi_items())
+    return company_wire.render_company(call.caller)
+
+
+def list_deleted_list_objects(call: Call[Company]) -> dict[str, Any]:
+    kinds, window = deletion_wire.parse_deleted_list_object_query(call.query.multi_items())
+    found = deletions.list_deleted_list_entries(call.uow, call.caller.key, kinds, **window)
+    return plain_list(DELETED_LIST_OBJECTS, [deletion_wire.render_deleted_list_object(d) for d in found])
+
+
+def list_deleted_transactions(call: Call[Company]) -> dict[str, Any]:
+    kinds, window = deletion_wire.parse_deleted_transaction_query(call.query.multi_items())
+    found = deletions.list_deleted_transactions(call.uow, call.caller.key, kinds, **window)
+    return plain_list(DELETED_TRANSACTIONS, [deletion_wire.render_deleted_transaction(d) for d in found])
+
+
 # --- the page an auth session's link opens ------------------------------------------------------------
 
 _CONNECT_PAGE = """<!doctype html>
@@ -359,6 +384,9 @@ def routes() -> list[BaseRoute]:
         route(c, "GET", CURRENCIES, list_currencies, company),
         route(c, "GET", f"{CURRENCIES}/{{id}}", retrieve_currency, company),
         route(c, "POST", f"{CURRENCIES}/{{id}}", update_currency, company),
+        route(c, "GET", f"{QBD}/company", retrieve_company, company),
+        route(c, "GET", DELETED_LIST_OBJECTS, list_deleted_list_objects, company),
+        route(c, "GET", DELETED_TRANSACTIONS, list_deleted_transactions, company),
         route(PAGES, "GET", "/connect/qbd/{client_secret}", show_connect_page, anonymous),
         route(PAGES, "POST", "/connect/qbd/{client_secret}", connect, anonymous, body=Body.NONE),
     ]

@@ -16,10 +16,10 @@ from sqlalchemy import Connection, RowMapping, and_, case, delete, func, insert,
 from timeledger.ledger.errors import NotFoundError, StaleRevisionError
 from timeledger.ledger.journal import JournalEntry, JournalEntryDraft, JournalLine, JournalLineDraft, Side
 from timeledger.ledger.queries import JournalEntryQuery, Page
-from timeledger.ledger.records import Ref
-from timeledger.ledger.values import BillingStatus
+from timeledger.ledger.records import DeletedRecord, Ref
+from timeledger.ledger.values import BillingStatus, TransactionKind
 from timeledger.store import like
-from timeledger.store.filters import updated_conditions
+from timeledger.store.filters import deleted_conditions, updated_conditions
 from timeledger.store.tables import currencies, journal_entries, journal_lines, list_entries, transactions
 
 e = journal_entries.c
@@ -265,6 +265,21 @@ class SqlJournalEntryRepository:
             .all()
         )
         return self._records(rows)
+
+    def deleted(
+        self, company_key: int, after: datetime | None, before: datetime | None
+    ) -> list[DeletedRecord]:
+        rows = self._conn.execute(
+            select(e.id, e.created_at, e.deleted_at, e.ref_number)
+            .where(
+                e.company_id == company_key, *deleted_conditions(after, before, e.deleted_at, e.updated_at)
+            )
+            .order_by(e.deleted_at, e.id)
+        ).all()
+        return [
+            DeletedRecord(TransactionKind.JOURNAL_ENTRY, key, created_at, deleted_at, ref_number=ref_number)
+            for key, created_at, deleted_at, ref_number in rows
+        ]
 
     def query(self, company_key: int, query: JournalEntryQuery) -> Page[JournalEntry]:
         conditions = [e.company_id == company_key, e.deleted_at.is_(None), *_ref_number_conditions(query)]

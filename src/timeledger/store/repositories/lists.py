@@ -12,10 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, Page
-from timeledger.ledger.records import ListEntry, Ref
+from timeledger.ledger.records import DeletedRecord, ListEntry, Ref
 from timeledger.ledger.values import ListKind
 from timeledger.store import like
-from timeledger.store.filters import name_conditions, status_conditions, updated_conditions
+from timeledger.store.filters import (
+    deleted_conditions,
+    name_conditions,
+    status_conditions,
+    updated_conditions,
+)
 from timeledger.store.tables import companies, currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
@@ -355,6 +360,31 @@ class SqlListRepository:
                 c.company_id == company_key, c.kind.in_([k.value for k in kinds])
             )
         ).scalar()
+
+    def deleted(
+        self,
+        company_key: int,
+        kinds: Iterable[ListKind],
+        after: datetime | None,
+        before: datetime | None,
+    ) -> list[DeletedRecord]:
+        c = list_entries.c
+        wanted = [k.value for k in kinds]
+        if not wanted:
+            return []
+        rows = self._conn.execute(
+            select(c.kind, c.id, c.created_at, c.deleted_at, c.full_name)
+            .where(
+                c.company_id == company_key,
+                c.kind.in_(wanted),
+                *deleted_conditions(after, before, c.deleted_at, c.updated_at),
+            )
+            .order_by(c.deleted_at, c.id)
+        ).all()
+        return [
+            DeletedRecord(ListKind(kind), key, created_at, deleted_at, full_name=full_name)
+            for kind, key, created_at, deleted_at, full_name in rows
+        ]
 
     def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]:
         c = list_entries.c

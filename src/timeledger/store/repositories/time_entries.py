@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 
 from timeledger.ledger.errors import RuleError, StaleRevisionError
 from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
-from timeledger.ledger.records import Ref, TimeEntry
+from timeledger.ledger.records import DeletedRecord, Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft, ended_at
-from timeledger.ledger.values import BillingStatus, ListKind
-from timeledger.store.filters import updated_conditions
+from timeledger.ledger.values import BillingStatus, ListKind, TransactionKind
+from timeledger.store.filters import deleted_conditions, updated_conditions
 from timeledger.store.repositories.lists import extra_in, extra_not_in
 from timeledger.store.tables import companies, list_entries, time_entries, time_entry_counts, transactions
 
@@ -404,6 +404,21 @@ class SqlTimeEntryRepository:
         return self._conn.execute(
             select(func.max(t.updated_at)).where(t.company_id == company_key, t.deleted_at.is_(None))
         ).scalar()
+
+    def deleted(
+        self, company_key: int, after: datetime | None, before: datetime | None
+    ) -> list[DeletedRecord]:
+        t = time_entries.c
+        rows = self._conn.execute(
+            select(t.id, t.created_at, t.deleted_at)
+            .where(
+                t.company_id == company_key,
+                t.duration_seconds.is_not(None),
+                *deleted_conditions(after, before, t.deleted_at, t.updated_at),
+            )
+            .order_by(t.deleted_at, t.id)
+        ).all()
+        return [DeletedRecord(TransactionKind.TIME_ENTRY, *row) for row in rows]
 
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals:
         """Count and sums over every match, in one aggregate read."""

@@ -56,7 +56,16 @@ COLLECTIONS: dict[str, Collection] = {
     **{f"{QBD}/{o.path}": Collection(o.operations, o.object_type, o.is_paged) for o in LIST_OBJECTS},
     f"{QBD}/journal-entries": Collection("journal_entries", "qbd_journal_entry", is_paged=True),
     f"{QBD}/currencies": Collection("currencies", "qbd_currency", is_paged=False),
+    f"{QBD}/deleted-list-objects": Collection(
+        "deleted_list_objects", "qbd_deleted_list_object", is_paged=False
+    ),
+    f"{QBD}/deleted-transactions": Collection(
+        "deleted_transactions", "qbd_deleted_transaction", is_paged=False
+    ),
 }
+
+# Paths that are one object, not a collection: path -> (its read's name in ``REQUESTS``, object type).
+SINGLETONS: dict[str, tuple[str, str]] = {f"{QBD}/company": ("company.retrieve", "qbd_company")}
 
 # (method, what follows the collection path) -> the operation.
 VERBS = {
@@ -334,6 +343,10 @@ def _operation(method: str, path: str, name: str) -> dict[str, Any]:
     body: dict[str, Any] | None = None
     if path == HEALTH_CHECK_PATH and method == "GET":
         answer = _success("The connection answered.", closed_response_object(HEALTH_CHECK))
+    elif path in SINGLETONS and method == "GET":
+        operation, object_type = SINGLETONS[path]
+        parameters += query_parameters(operation, is_paged=False)
+        answer = _success("The object.", _ref(object_type))
     else:
         collection_path, verb = _collection_and_verb(method, path)
         collection = COLLECTIONS[collection_path]
