@@ -360,6 +360,17 @@ class TestListing:
             == 7
         )
 
+    def test_a_rendered_timestamp_as_either_end_includes_its_own_record(
+        self, qbd: Any, listed: dict[str, Any]
+    ) -> None:
+        """Timestamps render to the second; a sync that passes one back must not lose its record."""
+        eu, last = listed["end_user"], listed["made"][-1]
+        assert "." not in last.updated_at  # e.g. 2026-12-01T23:40:12+00:00
+        up_to = qbd.time_tracking_activities.list(conductor_end_user_id=eu, updated_before=last.updated_at)
+        assert last.id in [a.id for a in up_to]
+        since = qbd.time_tracking_activities.list(conductor_end_user_id=eu, updated_after=last.updated_at)
+        assert last.id in [a.id for a in since]
+
     def test_an_unknown_id_in_the_filter_fails_the_whole_list(self, qbd: Any, listed: dict[str, Any]) -> None:
         with pytest.raises(conductor.InternalServerError) as excinfo:
             qbd.time_tracking_activities.list(

@@ -48,12 +48,12 @@ def _window(fields: dict[str, Any]) -> dict[str, datetime | None]:
     that whole day, inclusive), the start held to the last 90 days."""
     kept_since = utc_now() - KEPT_FOR
     after = (
-        parse_query_time(fields["deletedAfter"], "deletedAfter", end_of_day=False)
+        parse_query_time(fields["deletedAfter"], "deletedAfter", end=False)
         if "deletedAfter" in fields
         else None
     )
     before = (
-        parse_query_time(fields["deletedBefore"], "deletedBefore", end_of_day=True)
+        parse_query_time(fields["deletedBefore"], "deletedBefore", end=True)
         if "deletedBefore" in fields
         else None
     )

@@ -5,7 +5,7 @@ scaffold's shared parsers."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -69,22 +69,29 @@ def parse_date(text: str, field: str) -> date:
     return bounded.parse_iso_date(text, field)
 
 
-def parse_query_time(text: str, field: str, *, end_of_day: bool) -> datetime:
-    """``updatedAfter``/``updatedBefore``: a date (that whole local day, inclusive), a local
-    date-time, or a date-time with an explicit offset. Company local time is UTC here."""
+def parse_query_time(text: str, field: str, *, end: bool) -> datetime:
+    """One end of an inclusive range such as ``updatedAfter``/``updatedBefore``: a date (that whole
+    local day), a local date-time, or a date-time with an explicit offset. Company local time is UTC.
+
+    QuickBooks keeps times to the second, and so do the timestamps we render, so a whole-second end
+    names that whole second: ``updatedBefore`` set to a record's own ``updatedAt`` includes it."""
     if len(text) == 10:
         day = bounded.parse_iso_date(text, field)
-        return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
-    return bounded.parse_iso_datetime(text, field)
+        return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+    moment = bounded.parse_iso_datetime(text, field)
+    return moment + _REST_OF_SECOND if end and moment.microsecond == 0 else moment
+
+
+_REST_OF_SECOND = timedelta(microseconds=999_999)
 
 
 def parse_updated_range(fields: dict[str, Any]) -> dict[str, datetime | None]:
     """``updatedAfter``/``updatedBefore`` as the ``updated_after``/``updated_before`` of a ledger query."""
     return {
-        "updated_after": parse_query_time(fields["updatedAfter"], "updatedAfter", end_of_day=False)
+        "updated_after": parse_query_time(fields["updatedAfter"], "updatedAfter", end=False)
         if "updatedAfter" in fields
         else None,
-        "updated_before": parse_query_time(fields["updatedBefore"], "updatedBefore", end_of_day=True)
+        "updated_before": parse_query_time(fields["updatedBefore"], "updatedBefore", end=True)
         if "updatedBefore" in fields
         else None,
     }
