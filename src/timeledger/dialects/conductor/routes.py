@@ -15,8 +15,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute
 
 from timeledger.auth import sessions
+from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import authenticate_company, authenticate_organization, bearer_secret
-from timeledger.dialects.conductor import errors
+from timeledger.dialects.conductor import errors, qbxml_requests
 from timeledger.dialects.conductor.ids import (
     parse_list_id,
     parse_txn_id,
@@ -30,7 +31,7 @@ from timeledger.dialects.conductor.wire import currencies as currency_wire
 from timeledger.dialects.conductor.wire import deletions as deletion_wire
 from timeledger.dialects.conductor.wire import journal_entries as journal_wire
 from timeledger.dialects.conductor.wire import lists as list_wire
-from timeledger.dialects.conductor.wire import openapi, platform, time_tracking
+from timeledger.dialects.conductor.wire import openapi, platform, qbxml, time_tracking
 from timeledger.dialects.conductor.wire.responses import REQUEST_ID_HEADER, request_id, respond
 from timeledger.dialects.conductor.wire.validation import validate_query
 from timeledger.dialects.scaffold.endpoints import Body, Call, Dialect, anonymous, route
@@ -70,6 +71,21 @@ def company(uow: UnitOfWork, request: Request) -> Company:
     return found
 
 
+def end_user_company(uow: UnitOfWork, request: Request) -> Company:
+    """The secret key, then the path's ``integrationSlug`` and ``{id}``: a connected company of the
+    key's organization. A bad key is 401 whatever else is wrong; a bad slug is 400 before anything
+    is looked up about the end user, as Conductor checks its path first."""
+    secret, slug = bearer_secret(request.headers.get("authorization")), request.path_params["integrationSlug"]
+    try:
+        _, found = authenticate_company(uow, secret, request.path_params["id"])
+    except AuthError as refused:
+        if refused.code != "invalid_api_key":
+            qbxml.check_integration_slug(slug)
+        raise
+    qbxml.check_integration_slug(slug)
+    return found
+
+
 # --- end users, auth sessions, health check -------------------------------------------------------
 
 
@@ -102,6 +118,11 @@ def create_auth_session(call: Call[Organization]) -> dict[str, Any]:
     base = str(call.request.base_url).rstrip("/")
     url = f"{base}/connect/qbd/{session.client_secret}?{urlencode({'key': publishable_key})}"
     return platform.render_auth_session(session, url)
+
+
+def passthrough(call: Call[Company]) -> dict[str, Any]:
+    """A raw qbXML request, written as JSON, answered from the ledger (``qbxml_requests.py``)."""
+    return qbxml_requests.answer(call)
 
 
 def health_check(call: Call[Company]) -> dict[str, Any]:
@@ -364,6 +385,7 @@ def routes() -> list[BaseRoute]:
         route(c, "GET", "/v1/end-users", list_end_users, organization),
         route(c, "GET", "/v1/end-users/{id}", retrieve_end_user, organization),
         route(c, "DELETE", "/v1/end-users/{id}", delete_end_user, organization),
+        route(c, "POST", "/v1/end-users/{id}/passthrough/{integrationSlug}", passthrough, end_user_company),
         route(c, "POST", "/v1/auth-sessions", create_auth_session, organization),
         # A GET that writes: it records the connection's last request.
         route(c, "GET", f"{QBD}/health-check", health_check, company, writes=True),

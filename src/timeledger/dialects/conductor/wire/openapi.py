@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from timeledger.dialects.conductor.wire.lists import LIST_OBJECTS
 from timeledger.dialects.conductor.wire.platform import LINK_EXPIRY_MINUTES
+from timeledger.dialects.conductor.wire.qbxml import INTEGRATION_SLUG, REQUEST_NAME_PATTERN
 from timeledger.dialects.conductor.wire.responses import REQUEST_ID_HEADER
 from timeledger.dialects.conductor.wire.schema import REFERENCE, REQUESTS, RESPONSES
 from timeledger.dialects.conductor.wire.validation import Field, Shape
@@ -389,6 +390,35 @@ def _collection_and_verb(method: str, path: str) -> tuple[str, str]:
     raise LookupError(f"{method} {PREFIX}{path} is served but openapi.py cannot describe it")
 
 
+PASSTHROUGH_PATH = "/end-users/{id}/passthrough/{integrationSlug}"
+
+
+def _passthrough_operation(name: str) -> dict[str, Any]:
+    """routes.passthrough: qbXML written as JSON both ways (``qbxml.py``), so its body and answer are
+    open objects, keyed by request names in and response names out."""
+    slug = {"type": "string", "enum": [INTEGRATION_SLUG]}
+    body = {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"pattern": REQUEST_NAME_PATTERN},
+        "additionalProperties": True,
+        "description": 'qbXML requests as JSON, such as {"TimeTrackingQueryRq": {"MaxReturned": 10}}.',
+    }
+    answer = {"type": "object", "additionalProperties": True, "description": "Each request's qbXML response."}
+    return {
+        "operationId": name,
+        "parameters": [
+            {"$ref": "#/components/parameters/Id"},
+            {"name": "integrationSlug", "in": "path", "required": True, "schema": slug},
+        ],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {
+            "200": _success("QuickBooks' answer to each request, with its status.", answer),
+            **{str(s): {"$ref": f"#/components/responses/{s}"} for s in sorted(ERRORS)},
+        },
+    }
+
+
 def _document_operation(name: str) -> dict[str, Any]:
     """This document: it holds no data, so it needs no key."""
     return {
@@ -414,7 +444,12 @@ def served_operations(routes: Sequence[BaseRoute]) -> list[tuple[str, str, str]]
 def build(routes: Sequence[BaseRoute]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, path, name in served_operations(routes):
-        operation = _document_operation(name) if path == DOCUMENT_PATH else _operation(method, path, name)
+        if path == PASSTHROUGH_PATH:
+            operation = _passthrough_operation(name)
+        elif path == DOCUMENT_PATH:
+            operation = _document_operation(name)
+        else:
+            operation = _operation(method, path, name)
         paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
