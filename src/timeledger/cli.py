@@ -376,6 +376,7 @@ def people_set_password(
     """Let a person sign in (on the OAuth consent page) with an email and a password."""
     from timeledger.auth.errors import AuthError
     from timeledger.auth.logins import set_password
+    from timeledger.dialects.freshbooks.ids import render_identity_id
     from timeledger.ledger.queries import ListQuery
     from timeledger.ledger.services.lists import list_list_entries
     from timeledger.ledger.values import PERSON_KINDS
@@ -401,7 +402,8 @@ def people_set_password(
         set_password(uow, company, people[0].key, login_email or person_email, password)
     except AuthError as error:
         raise click.ClickException(error.message) from None
-    click.echo(json.dumps({"identity_id": people[0].key, "login_email": login_email or person_email}))
+    identity_id = render_identity_id(people[0].key)  # as FreshBooks' /users/me shows it
+    click.echo(json.dumps({"identity_id": identity_id, "login_email": login_email or person_email}))
 
 
 @main.command()

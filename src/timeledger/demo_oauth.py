@@ -10,7 +10,7 @@ from typing import Any
 from timeledger.auth.logins import set_password
 from timeledger.auth.oauth import OAuthApi, create_oauth_client, grant_without_consent
 from timeledger.auth.scopes import ALL_SCOPES
-from timeledger.dialects.freshbooks.ids import render_account_id
+from timeledger.dialects.freshbooks.ids import render_account_id, render_business_id, render_identity_id
 from timeledger.dialects.freshbooks.routes import ACCESS_TOKEN_SECONDS as FRESHBOOKS_TOKEN_SECONDS
 from timeledger.dialects.quickbooks_time.routes import ACCESS_TOKEN_SECONDS as QUICKBOOKS_TIME_TOKEN_SECONDS
 from timeledger.ledger.ports import UnitOfWork
@@ -54,9 +54,9 @@ def oauth_credentials(
             "access_token": freshbooks["access_token"],
             "refresh_token": freshbooks["refresh_token"],
             "scopes": list(ALL_SCOPES),
-            "business_id": company.key,
+            "business_id": render_business_id(company.key),
             "account_id": render_account_id(company.key),
-            "identity_id": person.key,
+            "identity_id": render_identity_id(person.key),
             "login": {"email": DEMO_IDENTITY_EMAIL, "password": password},
         },
         "quickbooks_time": {

@@ -62,8 +62,8 @@ def test_an_expired_code_is_refused(
         uow.credentials.add_code(
             hash_secret(code),
             client.key,
-            business.business_id,
-            business.identity_id,
+            business.company_key,
+            business.person_key,
             app_credentials["redirect_uri"],
             ["user:profile:read"],
             now - timedelta(minutes=10),
@@ -144,7 +144,7 @@ def test_an_expired_access_token_is_refused(
 ) -> None:
     fb = sign_in(app_credentials, business.email)
     header = f"Bearer {fb.access_token}"
-    assert authenticate_bearer(uow, header, OAuthApi.FRESHBOOKS).person_key == business.identity_id
+    assert authenticate_bearer(uow, header, OAuthApi.FRESHBOOKS).person_key == business.person_key
     with pytest.raises(AuthError) as excinfo:
         authenticate_bearer(uow, header, OAuthApi.FRESHBOOKS, now=utc_now() + timedelta(hours=12, seconds=1))
     assert excinfo.value.code == "invalid_token"

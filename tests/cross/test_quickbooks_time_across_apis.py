@@ -19,6 +19,7 @@ from freshbooks import Client, FilterBuilder, PaginateBuilder
 from tests.conformance.conductor.refusals import resource_missing
 from tests.conformance.freshbooks.conftest import sign_in
 from tests.conformance.quickbooks_time.conftest import TIME_ZONE, Account, listed, one
+from timeledger.dialects.freshbooks.ids import render_identity_id
 
 LIST_ID_BASE = 0x80000000
 
@@ -33,7 +34,8 @@ class Books:
     business_id: int
     account_id: str
     end_user_id: str
-    user_id: int
+    user_id: int  # QuickBooks Time's id of the person
+    identity_id: int  # FreshBooks' id of the same person: another number, as between the real services
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +44,16 @@ def books(new_account: Callable[[], Account], app_credentials: dict[str, Any]) -
     fb = sign_in(app_credentials, account.email)
     me = fb.current_user()
     business = me.business_memberships[0].business
-    assert me.identity_id == account.user_id
+    assert me.identity_id == render_identity_id(account.user_id)
     return Books(
-        account, account.api, fb, business.id, business.account_id, account.end_user_id, account.user_id
+        account,
+        account.api,
+        fb,
+        business.id,
+        business.account_id,
+        account.end_user_id,
+        account.user_id,
+        me.identity_id,
     )
 
 
@@ -128,7 +137,11 @@ def test_a_timesheet_is_a_freshbooks_time_entry_in_the_same_time_zone(books: Boo
         notes="Fieldwork",
     )
     entry = books.fb.time_entries.get(books.business_id, sheet["id"])
-    assert (entry.identity_id, entry.client_id, entry.project_id) == (books.user_id, client["id"], job["id"])
+    assert (entry.identity_id, entry.client_id, entry.project_id) == (
+        books.identity_id,
+        client["id"],
+        job["id"],
+    )
     assert (entry.duration, entry.note, entry.is_logged) == (5400, "Fieldwork", True)
     assert entry.data["started_at"] == "2026-03-03T16:00:00Z"
     assert (entry.data["local_started_at"], entry.data["local_timezone"]) == (
@@ -163,7 +176,9 @@ def test_an_on_the_clock_timesheet_is_a_running_freshbooks_timer_invisible_to_co
     unlogged = books.fb.time_entries.list(
         books.business_id,
         builders=[
-            FilterBuilder().boolean("include_unlogged", True).equals("identity_id", worker),
+            FilterBuilder()
+            .boolean("include_unlogged", True)
+            .equals("identity_id", render_identity_id(worker)),
             PaginateBuilder(1, 100),
         ],
     )
@@ -195,7 +210,8 @@ def test_an_on_the_clock_timesheet_is_a_running_freshbooks_timer_invisible_to_co
 def test_a_freshbooks_timer_is_an_on_the_clock_timesheet(books: Books) -> None:
     person = _worker(books)
     timer = books.fb.time_entries.create(
-        books.business_id, {"is_logged": False, "started_at": "2026-01-06T15:00:00Z", "identity_id": person}
+        books.business_id,
+        {"is_logged": False, "started_at": "2026-01-06T15:00:00Z", "identity_id": render_identity_id(person)},
     )
     shown = listed(
         books.qbt.get("/timesheets", params={"ids": timer.id, "on_the_clock": "yes"}), "timesheets"
@@ -333,11 +349,7 @@ def test_a_persons_own_time_zone_is_the_one_freshbooks_shows_too(
     books: Books, set_time_zone: Callable[[Account, int, str], None], new_account: Callable[[], Account]
 ) -> None:
     worker = _worker(books)
-    set_time_zone(
-        Account(books.qbt, {}, books.user_id, books.business_id, books.end_user_id, ""),
-        worker,
-        "Europe/Berlin",
-    )
+    set_time_zone(books.account, worker, "Europe/Berlin")
     sheet = _timesheet(
         books,
         user_id=worker,

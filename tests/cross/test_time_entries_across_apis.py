@@ -58,7 +58,7 @@ def test_an_entry_logged_through_freshbooks_is_a_conductor_activity(
     activity = qbd_client.qbd.time_tracking_activities.retrieve(
         _activity_of(qbd_client.qbd, business, entry.id).id, conductor_end_user_id=business.end_user_id
     )
-    assert _list_key(activity.entity.id) == business.identity_id
+    assert _list_key(activity.entity.id) == business.person_key  # the identity is the person
     assert activity.entity.full_name == "Simon Kovalic"
     assert (activity.customer.full_name, _list_key(activity.customer.id)) == (
         "Acme:Website",

@@ -18,6 +18,7 @@ from timeledger.ledger.queries import (
     CurrencyQuery,
     JournalEntryQuery,
     ListQuery,
+    LoggedTime,
     Page,
     TimeEntryQuery,
     TimeEntryTotals,
@@ -124,6 +125,10 @@ class TimeEntryRepository(Protocol):
     def query(self, company_key: int, query: TimeEntryQuery) -> Page[TimeEntry]: ...
 
     def totals(self, company_key: int, query: TimeEntryQuery) -> TimeEntryTotals: ...
+
+    def logged_time(self, company_key: int, query: TimeEntryQuery) -> list[LoggedTime]:
+        """The logged seconds of every match, summed per person, customer and work date."""
+        ...
 
     def latest_update(self, company_key: int, *, deleted: bool) -> datetime | None:
         """When a live entry last changed, or (``deleted``) when an entry was last deleted."""

@@ -110,12 +110,27 @@ class TimeEntryQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class LoggedTime:
+    """The logged seconds of one person, for one customer (or none), on one work date: one cell of
+    the breakdown of a query's matches. ``root_customer_key`` is the top-level customer at or above
+    ``customer_key`` (the customer itself when it is top-level; None with no customer)."""
+
+    person_key: int
+    root_customer_key: int | None
+    customer_key: int | None
+    work_date: date
+    duration_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
 class TimeEntryTotals:
-    """Sums over every entry a query matches (not one page). Running timers add no time."""
+    """Sums over every entry a query matches (not one page). Running timers add no time.
+    ``logged`` breaks the logged time down by person, customer and work date, when asked for."""
 
     count: int
     duration_seconds: int
     unbilled_seconds: int
+    logged: tuple[LoggedTime, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,10 @@ class TimeEntry:
     """Time a person spent, optionally for a customer or job, with a service item, class or wage item.
 
     A running timer has ``duration_seconds`` None and ``started_at`` set; only stopped entries
-    are visible to APIs that have no timers. ``extra`` is as on ``ListEntry``: ``{api: {field: value}}``.
+    are visible to APIs that have no timers. ``timer_key`` names the entry's timer, from a sequence
+    of its own (not the entry's key): given the first time the entry runs as a timer and kept once
+    it stops; None for an entry that never ran. ``extra`` is as on ``ListEntry``:
+    ``{api: {field: value}}``.
     """
 
     key: int
@@ -105,6 +108,7 @@ class TimeEntry:
     deleted_at: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     time_zone: str = "UTC"  # the person's, in which their work date and local times are told
+    timer_key: int | None = None
 
     @property
     def is_running(self) -> bool:

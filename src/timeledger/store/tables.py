@@ -402,3 +402,22 @@ job_assignments = Table(
     Index("ix_job_assignments_customer", "customer_id"),
     Index("ix_job_assignments_person", "person_id"),
 )
+
+
+# --- timers (migration 0008) ------------------------------------------------------------------------
+
+# The sequence timer keys come from: one row per timer, never reused (AUTOINCREMENT on SQLite), so a
+# timer's key is never its entry's (FreshBooks draws them apart: entry 5097, timer 2938). An entry
+# takes one the first time it runs and keeps it once stopped (``time_entries.timer_id``, unique).
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    sqlite_autoincrement=True,
+)
+# No foreign key: SQLite can add a referencing column but not drop one in place, and the row it would
+# point at holds nothing but the number itself.
+time_entries.append_column(Column("timer_id", Key))
+Index("uq_time_entries_timer_id", time_entries.c.timer_id, unique=True)

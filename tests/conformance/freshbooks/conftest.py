@@ -22,7 +22,11 @@ from freshbooks import Client
 from tests.conformance.conductor.conftest import make_client
 from tests.servers import Server
 from timeledger.auth.logins import set_password
+from timeledger.ledger.queries import ListQuery
+from timeledger.ledger.services.companies import create_company
+from timeledger.ledger.services.lists import list_list_entries
 from timeledger.ledger.tenancy import Company
+from timeledger.ledger.values import ListKind
 from timeledger.store.engine import make_engine
 from timeledger.store.unit_of_work import SqlUnitOfWork
 
@@ -31,7 +35,8 @@ PASSWORD = "correct horse battery staple"
 
 @dataclass
 class Business:
-    """One company as a FreshBooks caller sees it, with a signed-in SDK client and its ids."""
+    """One company as a FreshBooks caller sees it, with a signed-in SDK client and its ids; and, for
+    tests that compare what two APIs show, its person's and company's keys in the database."""
 
     fb: Client
     business_id: int
@@ -39,6 +44,8 @@ class Business:
     identity_id: int
     end_user_id: str
     email: str
+    person_key: int
+    company_key: int
 
 
 @pytest.fixture(scope="session")
@@ -93,23 +100,24 @@ def uow(database_url: str) -> SqlUnitOfWork:
     return SqlUnitOfWork(make_engine(database_url))
 
 
+def _company_and_person(uow: SqlUnitOfWork, demo: dict[str, Any], end_user_id: str, email: str) -> Any:
+    with uow:
+        organization = uow.tenancy.organization_by_publishable_key(demo["conductor"]["publishable_key"])
+        assert organization is not None
+        company: Company | None = uow.tenancy.company(organization.key, end_user_id)
+    assert company is not None
+    person = list_list_entries(
+        uow, company.key, ListQuery(kind=ListKind.EMPLOYEE, field_equals=(("email", email),))
+    ).items[0]
+    return company, person
+
+
 @pytest.fixture(scope="session")
 def new_person_login(uow: SqlUnitOfWork, demo: dict[str, Any]) -> Callable[[str, str], str]:
     """Give the person with ``email`` in end user ``end_user_id`` the test password."""
 
     def create(end_user_id: str, email: str) -> str:
-        with uow:
-            organization = uow.tenancy.organization_by_publishable_key(demo["conductor"]["publishable_key"])
-            assert organization is not None
-            company: Company | None = uow.tenancy.company(organization.key, end_user_id)
-        assert company is not None
-        from timeledger.ledger.queries import ListQuery
-        from timeledger.ledger.services.lists import list_list_entries
-        from timeledger.ledger.values import ListKind
-
-        person = list_list_entries(
-            uow, company.key, ListQuery(kind=ListKind.EMPLOYEE, field_equals=(("email", email),))
-        ).items[0]
+        company, person = _company_and_person(uow, demo, end_user_id, email)
         set_password(uow, company, person.key, email, PASSWORD)
         return email
 
@@ -118,32 +126,60 @@ def new_person_login(uow: SqlUnitOfWork, demo: dict[str, Any]) -> Callable[[str,
 
 @pytest.fixture(scope="session")
 def new_business(
-    server: Server, demo: dict[str, Any], app_credentials: dict[str, Any], new_person_login: Any
+    server: Server,
+    demo: dict[str, Any],
+    app_credentials: dict[str, Any],
+    new_person_login: Any,
+    uow: SqlUnitOfWork,
 ) -> Callable[..., Business]:
-    """A new company (a Conductor end user) with one employee who signs in and approves the demo app."""
+    """A new company (a Conductor end user) with one employee who signs in and approves the demo app.
+    With ``time_zone`` the company keeps that zone: no API sets one, so it is made in the database, as
+    an operator (``timeledger demo``) makes it."""
     conductor = Conductor(
         api_key=demo["conductor"]["api_key"], base_url=f"{server.base_url}/v1", max_retries=0
     )
 
-    def create(scopes: list[str] | None = None) -> Business:
+    def connected_company(time_zone: str | None) -> str:
+        name = f"Business {uuid.uuid4().hex[:6]}"
+        if time_zone is not None:
+            with uow:
+                organization = uow.tenancy.organization_by_publishable_key(
+                    demo["conductor"]["publishable_key"]
+                )
+            assert organization is not None
+            company = create_company(
+                uow,
+                organization.key,
+                name,
+                "owner@example.com",
+                uuid.uuid4().hex,
+                connected=True,
+                time_zone=time_zone,
+            )
+            return company.public_id
         end_user = conductor.end_users.create(
-            company_name=f"Business {uuid.uuid4().hex[:6]}",
-            email="owner@example.com",
-            source_id=uuid.uuid4().hex,
+            company_name=name, email="owner@example.com", source_id=uuid.uuid4().hex
         )
         session = conductor.auth_sessions.create(
             publishable_key=demo["conductor"]["publishable_key"], end_user_id=end_user.id
         )
         assert httpx.post(session.auth_flow_url.split("?")[0]).status_code == 200
+        return end_user.id
+
+    def create(scopes: list[str] | None = None, time_zone: str | None = None) -> Business:
+        end_user_id = connected_company(time_zone)
         email = f"person-{uuid.uuid4().hex[:8]}@example.com"
         conductor.qbd.employees.create(
-            first_name="Simon", last_name="Kovalic", email=email, conductor_end_user_id=end_user.id
+            first_name="Simon", last_name="Kovalic", email=email, conductor_end_user_id=end_user_id
         )
-        new_person_login(end_user.id, email)
+        new_person_login(end_user_id, email)
+        company, person = _company_and_person(uow, demo, end_user_id, email)
         fb = sign_in(app_credentials, email, scopes)
         me = fb.current_user()
         business = me.business_memberships[0].business
-        return Business(fb, business.id, business.account_id, me.identity_id, end_user.id, email)
+        return Business(
+            fb, business.id, business.account_id, me.identity_id, end_user_id, email, person.key, company.key
+        )
 
     return create
 

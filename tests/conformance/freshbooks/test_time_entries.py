@@ -70,7 +70,7 @@ def test_an_entry_for_a_client_alone_has_no_project(business: Business, books: d
 def test_an_update_changes_only_the_fields_sent(business: Business, books: dict[str, Any]) -> None:
     entry = _create(business, note="Before", client_id=books["acme"])
     updated = business.fb.time_entries.update(
-        business.business_id, entry.id, {"duration": 600, "note": "Updated Note", "timer": {"id": "2936"}}
+        business.business_id, entry.id, {"duration": 600, "note": "Updated Note", "timer": None}
     )
     assert (updated.duration, updated.note, updated.client_id) == (600, "Updated Note", books["acme"])
     moved = business.fb.time_entries.update(
@@ -158,8 +158,12 @@ def test_team_shows_everyones_entries_and_the_default_only_the_callers(
         transaction_date="2026-05-04",
         duration="PT2H",
     )
-    colleague_key = int(colleague.id.split("-")[0], 16) - 0x80000000
-    theirs = _ids(business, FilterBuilder().equals("identity_id", colleague_key))
+    team = business.fb.time_entries.list(
+        business.business_id,
+        builders=[FilterBuilder().boolean("team", True), PaginateBuilder(1, 100)],
+    )
+    (colleague_identity,) = {e.identity_id for e in team} - {business.identity_id}
+    theirs = _ids(business, FilterBuilder().equals("identity_id", colleague_identity))
     assert len(theirs) == 1
     (entry_id,) = theirs
     assert int(activity.id.split("-")[0], 16) == entry_id
@@ -224,7 +228,7 @@ def test_billable_time_needs_a_service_as_the_ledger_requires(
     with pytest.raises(FreshBooksError) as excinfo:
         _create(business, client_id=books["acme"], billable=True)
     assert "service" in str(refusal(excinfo, 422, 2003).error_details[0])
-    assert "service item" in field_error(excinfo, "service_id", 2003)
+    assert field_error(excinfo, "service_id", 2003) == "A billable time entry needs a service."
 
 
 def test_an_unknown_entry_is_404(business: Business) -> None:
@@ -273,3 +277,36 @@ def test_out_of_range_numbers_are_422_not_500(business: Business) -> None:
         )
     assert excinfo.value.status_code == 422
     field_error(excinfo, "client_id", 2001)
+
+
+def test_local_times_are_told_in_the_persons_time_zone(new_business: Any) -> None:
+    """``local_timezone`` and ``local_started_at`` (reference §2.1) come from the person's zone, here
+    their company's; the work day the breakdowns count by is the local one."""
+    b = new_business(time_zone="America/Denver")
+    winter = _create(b, started_at="2026-01-15T16:30:00Z")  # MST, UTC-7
+    summer = _create(b, started_at="2026-07-15T16:30:00Z")  # MDT, UTC-6
+    evening = _create(b, started_at="2026-01-16T03:00:00Z")  # still the 15th in Denver
+    assert [(e.data["local_timezone"], e.data["local_started_at"]) for e in (winter, summer, evening)] == [
+        ("America/Denver", "2026-01-15T09:30:00"),
+        ("America/Denver", "2026-07-15T10:30:00"),
+        ("America/Denver", "2026-01-15T20:00:00"),
+    ]
+    assert evening.data["started_at"] == "2026-01-16T03:00:00Z"
+    timer = b.fb.time_entries.create(
+        b.business_id, {"is_logged": False, "started_at": "2026-02-01T06:00:00Z"}
+    )
+    assert (timer.data["local_timezone"], timer.data["local_started_at"]) == (
+        "America/Denver",
+        "2026-01-31T23:00:00",
+    )
+    meta = b.fb.time_entries.list(
+        b.business_id, builders=[FilterBuilder().date_time("started_to", "2026-01-31T00:00:00Z")]
+    ).data["meta"]
+    assert [d["date"] for d in meta["total_logged_per_team_member"][0]["total_logged_per_day"]] == [
+        "2026-01-15"
+    ]
+
+
+def test_a_company_in_utc_tells_local_times_in_utc(business: Business) -> None:
+    entry = _create(business, started_at="2026-01-15T16:30:00Z")
+    assert (entry.data["local_timezone"], entry.data["local_started_at"]) == ("UTC", "2026-01-15T16:30:00")

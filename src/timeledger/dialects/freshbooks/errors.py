@@ -10,6 +10,9 @@ the SDK retries 400 on GET/PUT/DELETE four times (reference §1.7).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -20,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from timeledger.auth.errors import AuthError
+from timeledger.auth.scopes import PROFILE_READ
 from timeledger.dialects.scaffold.errors import (
     BodyTooLargeError,
     InvalidValueError,
@@ -27,6 +31,7 @@ from timeledger.dialects.scaffold.errors import (
     RequestError,
 )
 from timeledger.ledger.errors import RULE_CODES, LedgerError
+from timeledger.ledger.lists import TEXT_LIMITS
 
 NOT_FOUND_MESSAGE = "Requested resource could not be found."
 UNAUTHENTICATED_MESSAGE = "This action requires authentication to continue."
@@ -64,6 +69,8 @@ class FreshBooksError(Exception):
     value: Any = None
 
     def body(self, family: Family, object_name: str = "client") -> dict[str, Any]:
+        if self.code == "insufficient_scope":
+            return {"message": self.message}  # in every family alike (see ``insufficient_scope``)
         if family is Family.AUTH:
             return {"error": self.code or "invalid_request", "error_description": self.message}
         if family is Family.ACCOUNTING:
@@ -98,7 +105,22 @@ def not_found(message: str = NOT_FOUND_MESSAGE) -> FreshBooksError:
     return FreshBooksError(404, message, ERRNO_UNKNOWN_RESOURCE, None, "not_found")
 
 
-# Ledger field names, as a FreshBooks caller wrote them.
+def insufficient_scope(granted: Iterable[str], required: str) -> FreshBooksError:
+    """403 for a token without the scope an endpoint needs, worded as FreshBooks words it (reference
+    §9, seen live): clients parse the ``Required`` list. ``Provided`` is one string of every scope the
+    token holds, the profile scope first, in a list, exactly as FreshBooks prints it."""
+    provided = " ".join(sorted(granted, key=lambda scope: (scope != PROFILE_READ, scope)))
+    return FreshBooksError(
+        403,
+        "insufficient_scope: The request requires higher privileges than provided by the access token. "
+        f"Provided: ['{provided}']. Required: ['{required}'].",
+        None,
+        None,
+        "insufficient_scope",
+    )
+
+
+# Ledger field names, as a FreshBooks caller writes them, where one name always answers for another.
 _WIRE_FIELDS = {
     "person": "identity_id",
     "person_keys": "identity_id",
@@ -106,6 +128,7 @@ _WIRE_FIELDS = {
     "service_item": "service_id",
     "duration": "duration",
     "started_at": "started_at",
+    "work_date": "started_at",
     "name": "name",
     "parent": "client_id",
     "revision": "id",
@@ -115,20 +138,90 @@ _WIRE_FIELDS = {
     "last_name": "lname",
     "phone": "bus_phone",
 }
+# What the thing a reference field names is called in FreshBooks.
+_NOUNS = {
+    "project_id": "project",
+    "client_id": "client",
+    "service_id": "service",
+    "identity_id": "teammate",
+    "task_id": "task",
+}
 
 
-def from_ledger(error: LedgerError) -> FreshBooksError:
-    """Map a ledger refusal to FreshBooks' terms. The table is checked complete by a test."""
-    field = _WIRE_FIELDS.get(error.field, error.field) if error.field else None
-    if error.code == "not_found":
+@dataclass(frozen=True, slots=True)
+class RequestTerms:
+    """How one request named what the ledger refused: ``fields`` maps a ledger field to the FreshBooks
+    field the caller sent for it, where that depends on the request (an entry's customer is its
+    ``project_id`` when one was sent, else its ``client_id``); ``sent`` is the request's fields."""
+
+    fields: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    sent: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def wire_field(self, ledger_field: str | None) -> str | None:
+        if ledger_field is None:
+            return None
+        return self.fields.get(ledger_field) or _WIRE_FIELDS.get(ledger_field, ledger_field)
+
+    def named(self, wire_field: str) -> str:
+        """``"project"``, or ``"project 153125"`` when the request sent that id."""
+        noun = _NOUNS.get(wire_field, wire_field)
+        value = self.sent.get(wire_field)
+        if value is None or isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+            return noun
+        return f"{noun} {str(value)[:30]}"
+
+
+def no_such(wire_field: str, terms: RequestTerms = RequestTerms()) -> FreshBooksError:
+    """422: a reference field names nothing in this business."""
+    return invalid(
+        wire_field, f"No {terms.named(wire_field)} exists in this business.", errno=ERRNO_REFERENCE
+    )
+
+
+@contextmanager
+def worded_as(terms: RequestTerms) -> Iterator[None]:
+    """Ledger refusals raised inside, named as this request named them (see ``RequestTerms``)."""
+    try:
+        yield
+    except LedgerError as error:
+        raise from_ledger(error, terms) from None
+
+
+def from_ledger(error: LedgerError, terms: RequestTerms = RequestTerms()) -> FreshBooksError:
+    """Map a ledger refusal to FreshBooks' terms: the field the caller sent and a sentence in
+    FreshBooks' words (client, project, service, teammate), never the ledger's (customer, service
+    item, employee). The table is checked complete by a test."""
+    code = error.code
+    if code == "not_found":
         return not_found()
-    if error.code in ("unknown_reference", "unknown_filter_value"):
-        return invalid(field or "id", error.message, errno=ERRNO_REFERENCE)
-    if error.code == "text_too_long":
-        return invalid(field or "name", error.message)
-    if error.code in ("stale_revision", "duplicate_name"):
+    if code == "one_running_timer_per_person":  # ``is_logged: false`` is what starts a second one
+        message = f"The {terms.named('identity_id')} already has a running timer; stop it first."
+        return invalid("is_logged", message, errno=ERRNO_RULE)
+    field = terms.wire_field(error.field)
+    if code in ("unknown_reference", "unknown_filter_value", "entity_must_be_person") or (
+        # a project's client_id naming a project (or the project itself) names no client
+        code in ("too_deep", "parent_is_own_descendant") and field == "client_id"
+    ):
+        return no_such(field or "id", terms)
+    if code == "inactive_reference" and field in _NOUNS:
+        state = "no longer active" if field == "identity_id" else "archived"
+        return invalid(
+            field, f"The {terms.named(field)} is {state}: no time can be logged to it.", errno=ERRNO_RULE
+        )
+    if code == "person_cannot_track_time":
+        return invalid(
+            "identity_id", f"The {terms.named('identity_id')} may not track time.", errno=ERRNO_RULE
+        )
+    if code == "billable_needs_customer_and_item":
+        missing = "a service" if field == "service_id" else "a client"
+        return invalid(field or "billable", f"A billable time entry needs {missing}.", errno=ERRNO_RULE)
+    if code == "text_too_long":
+        limit = TEXT_LIMITS.get(error.field or "")
+        field = field or "name"
+        return invalid(field, f"The {field} is longer than {limit} characters." if limit else error.message)
+    if code in ("stale_revision", "duplicate_name"):
         return FreshBooksError(409, error.message, ERRNO_CONFLICT, field, "conflict")
-    if error.code in RULE_CODES:
+    if code in RULE_CODES:
         return invalid(field or "time_entry", error.message, errno=ERRNO_RULE)
     return FreshBooksError(500, "An internal error occurred.", None, None, "server_error")
 

@@ -1,5 +1,6 @@
-"""FreshBooks identifiers. Businesses, identities, clients, projects, services and time entries
-are our integer keys as they are; an account id is a short string made from the company's key.
+"""FreshBooks identifiers. Clients, projects, services, time entries and timers are our integer keys
+as they are; the identity endpoint's ids are derived from the person's or company's key, one way per
+kind; an account id is a short string made from the company's key.
 
 FreshBooks account ids look like ``zDmNq``; ours are the company key in base 52 (letters only),
 offset so every id has at least five letters. It is reversible, so no column is needed, and
@@ -9,6 +10,7 @@ knowing one gives nothing: every request is still checked against the token's co
 from __future__ import annotations
 
 import string
+from enum import IntEnum
 from typing import Any
 
 from timeledger.dialects.freshbooks.errors import FreshBooksError, invalid, not_found
@@ -34,6 +36,54 @@ def parse_account_id(text: str) -> int | None:
     for c in text:
         value = value * 52 + _LETTERS.index(c)
     return value - _OFFSET if value > _OFFSET else None
+
+
+class IdentityIdKind(IntEnum):
+    """The ids ``/auth/api/v1/users/me`` shows, each the last decimal digit of its kind's ids.
+
+    FreshBooks draws the identity, business, membership, role and accounting-system ids from five
+    sequences, so one person's are five different numbers (reference §9: membership 140130, business
+    439000), and an integration that sends the membership id where the business id belongs is refused.
+    Ours are ``key * 10 + kind``: the identity, membership and role from the person's key, the
+    business and system from the company's. Two ids of different kinds end in different digits, so
+    they can never be equal whatever the keys grow to (offsets from a base would meet once keys
+    outgrew the gap); and each is stable and reversible, so no column or lookup is needed, and the
+    business id in a path and the ``identity_id`` on a time entry are the very numbers shown here.
+    """
+
+    IDENTITY = 1
+    BUSINESS = 2
+    MEMBERSHIP = 3
+    ROLE = 4
+    SYSTEM = 5
+
+
+def render_identity_kind_id(key: int, kind: IdentityIdKind) -> int:
+    return key * 10 + kind
+
+
+def parse_identity_kind_id(value: int, kind: IdentityIdKind) -> int | None:
+    """The key an id of this kind stands for, or None if it is no id of this kind."""
+    key, digit = divmod(value, 10)
+    return key if digit == kind and key > 0 else None
+
+
+def render_identity_id(person_key: int) -> int:
+    return render_identity_kind_id(person_key, IdentityIdKind.IDENTITY)
+
+
+def parse_identity_id(value: int) -> int | None:
+    """The person an ``identity_id`` names, or None when it names no one."""
+    return parse_identity_kind_id(value, IdentityIdKind.IDENTITY)
+
+
+def render_business_id(company_key: int) -> int:
+    return render_identity_kind_id(company_key, IdentityIdKind.BUSINESS)
+
+
+def parse_business_id(text: str) -> int | None:
+    """The company a ``business_id`` in a path names, or None (then nothing is found)."""
+    return parse_identity_kind_id(parse_path_id(text), IdentityIdKind.BUSINESS)
 
 
 def parse_path_id(text: str) -> int:
@@ -67,4 +117,14 @@ def parse_query_id(value: str, field: str) -> int:
     return number
 
 
-__all__ = ["FreshBooksError", "parse_account_id", "parse_int", "parse_path_id", "render_account_id"]
+__all__ = [
+    "FreshBooksError",
+    "parse_account_id",
+    "parse_business_id",
+    "parse_identity_id",
+    "parse_int",
+    "parse_path_id",
+    "render_account_id",
+    "render_business_id",
+    "render_identity_id",
+]

@@ -29,8 +29,8 @@ from timeledger.auth.oauth import (
     revoke_token,
 )
 from timeledger.dialects.freshbooks import errors, wire
-from timeledger.dialects.freshbooks.errors import not_found
-from timeledger.dialects.freshbooks.ids import parse_account_id, parse_path_id
+from timeledger.dialects.freshbooks.errors import RequestTerms, insufficient_scope, not_found, worded_as
+from timeledger.dialects.freshbooks.ids import parse_account_id, parse_business_id, parse_path_id
 from timeledger.dialects.freshbooks.paging import page_numbers, total_of
 from timeledger.dialects.scaffold.endpoints import Body, Call, Dialect, anonymous, route
 from timeledger.ledger.clock import utc_now
@@ -57,16 +57,19 @@ NO_CONTENT = Response(status_code=204)
 
 def bearer(scope: str) -> Callable[[UnitOfWork, Request], OAuthCaller]:
     """The access token (401), then the business or account in the path (404), then the scope (403):
-    a caller learns nothing about a business that is not theirs, not even which scopes it needs."""
+    a caller learns nothing about a business that is not theirs, not even which scopes it needs.
+    A business id is the one ``/users/me`` shows (``ids.render_business_id``): a membership or
+    identity id in its place names no business."""
 
     def authenticate(uow: UnitOfWork, request: Request) -> OAuthCaller:
         caller = authenticate_bearer(uow, request.headers.get("authorization"), OAuthApi.FRESHBOOKS)
         params = request.path_params
-        if "business_id" in params and parse_path_id(params["business_id"]) != caller.company_key:
+        if "business_id" in params and parse_business_id(params["business_id"]) != caller.company_key:
             raise not_found()
         if "account_id" in params and parse_account_id(params["account_id"]) != caller.company_key:
             raise not_found()
-        caller.require(scope)
+        if not scopes.satisfies(caller.scopes, scope):
+            raise insufficient_scope(caller.scopes, scope)
         return caller
 
     return authenticate
@@ -92,7 +95,9 @@ def get_current_user(call: Call[OAuthCaller]) -> dict[str, Any]:
 
 def list_time_entries(call: Call[OAuthCaller]) -> dict[str, Any]:
     query, page, per_page = wire.parse_time_entry_query(call.query, call.caller.person_key)
-    found, totals = time_entries.list_time_entries_with_totals(call.uow, call.caller.company_key, query)
+    found, totals = time_entries.list_time_entries_with_totals(
+        call.uow, call.caller.company_key, query, breakdown=True
+    )
     return {
         "time_entries": [wire.render_time_entry(e) for e in found.items],
         "meta": wire.render_time_entry_meta(page, per_page, totals),
@@ -107,8 +112,10 @@ def get_time_entry(call: Call[OAuthCaller]) -> dict[str, Any]:
 
 
 def create_time_entry(call: Call[OAuthCaller]) -> dict[str, Any]:
-    draft = wire.parse_time_entry(wire.envelope(call.body, "time_entry"), call.caller.person_key)
-    entry = time_entries.create_time_entry(call.uow, call.caller.company_key, draft)
+    fields = wire.envelope(call.body, "time_entry")
+    draft = wire.parse_time_entry(fields, call.caller.person_key)
+    with worded_as(wire.time_entry_terms(fields)):
+        entry = time_entries.create_time_entry(call.uow, call.caller.company_key, draft)
     return {"time_entry": wire.render_time_entry(entry)}
 
 
@@ -118,9 +125,10 @@ def update_time_entry(call: Call[OAuthCaller]) -> dict[str, Any]:
     current = time_entries.retrieve_time_entry(call.uow, call.caller.company_key, key, include_running=True)
     changes = wire.parse_time_entry_update(fields, current)
     # FreshBooks has no revisions: the change applies to the entry as it is when the write runs.
-    entry = time_entries.update_time_entry(
-        call.uow, call.caller.company_key, key, None, changes, include_running=True
-    )
+    with worded_as(wire.time_entry_terms(fields)):
+        entry = time_entries.update_time_entry(
+            call.uow, call.caller.company_key, key, None, changes, include_running=True
+        )
     return {"time_entry": wire.render_time_entry(entry)}
 
 
@@ -169,14 +177,19 @@ def get_project(call: Call[OAuthCaller]) -> dict[str, Any]:
 
 
 def create_project(call: Call[OAuthCaller]) -> dict[str, Any]:
-    draft = wire.parse_project(wire.envelope(call.body, "project"))
-    entry = lists.create_list_entry(call.uow, call.caller.company_key, draft, number_duplicate_names=True)
+    fields = wire.envelope(call.body, "project")
+    draft = wire.parse_project(fields)
+    with worded_as(RequestTerms(sent=fields)):
+        entry = lists.create_list_entry(call.uow, call.caller.company_key, draft, number_duplicate_names=True)
     return {"project": wire.render_project(entry, single=True)}
 
 
 def update_project(call: Call[OAuthCaller]) -> dict[str, Any]:
-    changes, extra = wire.parse_project_update(wire.envelope(call.body, "project"))
-    entry = _update(call, ListKind.CUSTOMER, _project(call).key, changes, extra)
+    fields = wire.envelope(call.body, "project")
+    changes, extra = wire.parse_project_update(fields)
+    key = _project(call).key
+    with worded_as(RequestTerms(sent=fields)):
+        entry = _update(call, ListKind.CUSTOMER, key, changes, extra)
     return {"project": wire.render_project(entry, single=True)}
 
 
@@ -189,26 +202,26 @@ def list_services(call: Call[OAuthCaller]) -> dict[str, Any]:
     query, page, per_page = wire.parse_service_query(call.query)
     found = lists.list_list_entries(call.uow, call.caller.company_key, query)
     return {
-        "services": [wire.render_service(e, call.caller.company_key) for e in found.items],
+        "services": [wire.render_service(e) for e in found.items],
         "meta": page_numbers(page, per_page, total_of(page, per_page, found)),
     }
 
 
 def get_service(call: Call[OAuthCaller]) -> dict[str, Any]:
     entry = lists.retrieve_list_entry(call.uow, call.caller.company_key, ListKind.SERVICE_ITEM, _key(call))
-    return {"service": wire.render_service(entry, call.caller.company_key)}
+    return {"service": wire.render_service(entry)}
 
 
 def create_service(call: Call[OAuthCaller]) -> dict[str, Any]:
     draft = wire.parse_service(wire.envelope(call.body, "service"))
     entry = lists.create_list_entry(call.uow, call.caller.company_key, draft, number_duplicate_names=True)
-    return {"service": wire.render_service(entry, call.caller.company_key)}
+    return {"service": wire.render_service(entry)}
 
 
 def update_service(call: Call[OAuthCaller]) -> dict[str, Any]:
     changes, extra = wire.parse_service_update(wire.envelope(call.body, "service"))
     entry = _update(call, ListKind.SERVICE_ITEM, _key(call), changes, extra)
-    return {"service": wire.render_service(entry, call.caller.company_key)}
+    return {"service": wire.render_service(entry)}
 
 
 def delete_service(call: Call[OAuthCaller]) -> Response:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,8 +24,24 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from timeledger.dialects.freshbooks.errors import ERRNO_REQUIRED, invalid, required
-from timeledger.dialects.freshbooks.ids import parse_int, parse_query_id, render_account_id
+from timeledger.dialects.freshbooks.errors import (
+    ERRNO_REFERENCE,
+    ERRNO_REQUIRED,
+    RequestTerms,
+    invalid,
+    no_such,
+    required,
+)
+from timeledger.dialects.freshbooks.ids import (
+    IdentityIdKind,
+    parse_identity_id,
+    parse_int,
+    parse_query_id,
+    render_account_id,
+    render_business_id,
+    render_identity_id,
+    render_identity_kind_id,
+)
 from timeledger.dialects.freshbooks.paging import offset, page_numbers, parse_paging
 from timeledger.dialects.scaffold.bodies import parse_json
 from timeledger.dialects.scaffold.errors import MalformedBodyError
@@ -36,7 +53,7 @@ from timeledger.dialects.scaffold.values import (
     parse_iso_date,
 )
 from timeledger.ledger.lists import ListDraft
-from timeledger.ledger.queries import ListQuery, TimeEntryQuery, TimeEntryTotals
+from timeledger.ledger.queries import ListQuery, LoggedTime, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import ListEntry, Ref, TimeEntry
 from timeledger.ledger.tenancy import Company
 from timeledger.ledger.time_entries import TimeEntryDraft, nominal_start
@@ -134,10 +151,10 @@ def _extra(entry: ListEntry | TimeEntry) -> Mapping[str, Any]:
 # --- time entries --------------------------------------------------------------------------------
 
 # FreshBooks-only time entry fields a caller may set, kept as the entry's FreshBooks extras, each
-# checked as the type FreshBooks gives it: ids are integers, pending names text.
+# checked as the type FreshBooks gives it: ids are integers, pending names text. (``task_id`` is not
+# one: timeledger keeps no tasks, so a task id names nothing; see ``_check_task``.)
 _TIME_ENTRY_EXTRAS = {
     "retainer_id": "int",
-    "task_id": "int",
     "pending_client": "text",
     "pending_project": "text",
     "pending_task": "text",
@@ -163,6 +180,48 @@ def _duration(fields: Mapping[str, Any]) -> int | None:
     return None if duration is None else check_duration(duration, "duration")
 
 
+def _person_key(value: Any, *, nullable: bool = True) -> int | None:
+    """The person an ``identity_id`` names; an id of no identity (a membership or business id sent by
+    mistake) names no one, and the ledger refuses it as it refuses any unknown reference."""
+    identity_id = parse_int(value, "identity_id", nullable=nullable)
+    if identity_id is None:
+        return None
+    person_key = parse_identity_id(identity_id)
+    return NO_KEY if person_key is None else person_key
+
+
+def _check_task(fields: Mapping[str, Any]) -> None:
+    """Timeledger keeps no tasks (FreshBooks pairs one with each service), so every task id is unknown:
+    refused, not dropped, so the caller learns it was not kept (README, departures)."""
+    if parse_int(fields.get("task_id"), "task_id") is not None:
+        raise no_such("task_id", RequestTerms(sent=fields))
+
+
+def _check_timer(fields: Mapping[str, Any], timer_key: int | None) -> None:
+    """``timer`` names the entry's own timer or nothing. The docs' update sends back the id the entry
+    shows (reference §2.2), which changes nothing; any other id (another entry's timer, or the entry's
+    own id taken for its timer's) is refused, since nothing documents moving an entry to another
+    timer and dropping it silently would hide the mix-up. ``is_running`` in it is ignored:
+    ``is_logged`` starts and stops the timer."""
+    timer = fields.get("timer")
+    if timer is None:
+        return
+    if not isinstance(timer, dict):
+        raise invalid("timer", 'must be an object such as {"id": 2936}', timer)
+    timer_id = parse_int(timer.get("id"), "timer")
+    if timer_id is not None and timer_id != timer_key:
+        own = f"its timer is {timer_key}" if timer_key is not None else "it has no timer"
+        raise invalid(
+            "timer", f"Timer {timer_id} is not this time entry's timer: {own}.", timer_id, ERRNO_REFERENCE
+        )
+
+
+def time_entry_terms(fields: Mapping[str, Any]) -> RequestTerms:
+    """How a time entry request named its references: its customer is the project when it sent one."""
+    customer = "project_id" if fields.get("project_id") not in (None, "") else "client_id"
+    return RequestTerms({"customer": customer}, fields)
+
+
 def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeEntryDraft:
     """A new entry; ``is_logged: false`` starts a timer. ``identity_id`` defaults to the caller."""
     if fields.get("started_at") in (None, ""):
@@ -173,11 +232,12 @@ def parse_time_entry(fields: Mapping[str, Any], caller_person_key: int) -> TimeE
     duration = _duration(fields)
     if is_logged and duration is None:  # else it would be a running timer, which is_logged says it is not
         raise required("duration")
+    _check_task(fields)
+    _check_timer(fields, None)  # a new entry has no timer yet: ``is_logged: false`` gives it one
     extra = {k: v for k, v in _time_entry_extras(fields).items() if v is not None}
-    if not is_logged:
-        extra["timer"] = True
+    person_key = _person_key(fields.get("identity_id"))
     return TimeEntryDraft(
-        person_key=parse_int(fields.get("identity_id"), "identity_id") or caller_person_key,
+        person_key=caller_person_key if person_key is None else person_key,
         work_date=None,  # the day it started on, in the person's time zone
         duration_seconds=duration,
         customer_key=project_key or parse_int(fields.get("client_id"), "client_id"),
@@ -197,14 +257,14 @@ def parse_time_entry_update(fields: Mapping[str, Any], current: TimeEntry) -> di
     """The ledger changes a PUT asks for; only the keys present change.
 
     ``is_logged: true`` stops a running timer and ``is_logged: false`` starts the entry running
-    again (the ledger times a stopped timer); a duration given without ``is_logged`` logs the
-    entry. ``timer`` is accepted and ignored.
+    again (the ledger times a stopped timer, and keeps its timer id); a duration given without
+    ``is_logged`` logs the entry. ``timer`` may only name the entry's own timer (``_check_timer``).
     """
+    _check_task(fields)
+    _check_timer(fields, current.timer_key)
     changes: dict[str, Any] = {}
     if "is_logged" in fields:
         changes["is_running"] = not parse_flag(fields["is_logged"], "is_logged")
-        if changes["is_running"] and not current.is_running:
-            changes["extra"] = {API: {"timer": True}}
     if "duration" in fields:
         duration = _duration(fields)
         if duration is not None or "is_logged" not in fields:
@@ -214,7 +274,7 @@ def parse_time_entry_update(fields: Mapping[str, Any], current: TimeEntry) -> di
     if "started_at" in fields:
         changes["started_at"] = parse_datetime(fields["started_at"], "started_at")
     if "identity_id" in fields:
-        changes["person_key"] = parse_int(fields["identity_id"], "identity_id", nullable=False)
+        changes["person_key"] = _person_key(fields["identity_id"], nullable=False)
     client_key, project_key = client_and_project(current.customer)
     if fields.get("project_id") is not None:
         changes["customer_key"] = parse_int(fields["project_id"], "project_id")
@@ -238,7 +298,7 @@ def parse_time_entry_update(fields: Mapping[str, Any], current: TimeEntry) -> di
         )
     extras = _time_entry_extras(fields)
     if extras:
-        changes["extra"] = {API: {**changes.get("extra", {}).get(API, {}), **extras}}
+        changes["extra"] = {API: extras}
     return changes
 
 
@@ -254,6 +314,9 @@ def parse_time_entry_query(
 
     def key(name: str) -> tuple[int, ...]:
         return (parse_query_id(params[name], name),) if params.get(name) not in (None, "") else ()
+
+    def person_keys() -> tuple[int, ...]:
+        return tuple(NO_KEY if k is None else k for k in map(parse_identity_id, key("identity_id")))
 
     def moment(name: str) -> datetime | None:
         return parse_datetime(params[name], name) if params.get(name) not in (None, "") else None
@@ -271,11 +334,11 @@ def parse_time_entry_query(
             if billed
             else {BillingStatus.BILLABLE, BillingStatus.NOT_BILLABLE}
         )
-    person_keys = key("identity_id") or (() if flag("team") else (caller_person_key,))
+    people = person_keys() or (() if flag("team") else (caller_person_key,))
     if not statuses:  # billed but not billable: nothing is both
-        person_keys = (NO_KEY,)
+        people = (NO_KEY,)
     query = TimeEntryQuery(
-        person_keys=person_keys,
+        person_keys=people,
         customer_trees=key("client_id"),
         customer_keys=key("project_id"),
         service_item_keys=key("service_id"),
@@ -306,11 +369,11 @@ def render_time_entry(entry: TimeEntry) -> dict[str, Any]:
     client_id, project_id = client_and_project(entry.customer)
     started_at = nominal_start(entry)
     timer = None
-    if entry.is_running or extra.get("timer"):
-        timer = {"id": entry.key, "is_running": entry.is_running}
+    if entry.timer_key is not None:  # it runs, or it ran: a stopped timer keeps its id (reference §2.5)
+        timer = {"id": entry.timer_key, "is_running": entry.is_running}
     return {
         "id": entry.key,
-        "identity_id": entry.person.key,
+        "identity_id": render_identity_id(entry.person.key),
         "is_logged": not entry.is_running,
         "started_at": render_instant(started_at),
         # The person's time zone, the one QuickBooks Time shows their times in too.
@@ -320,7 +383,7 @@ def render_time_entry(entry: TimeEntry) -> dict[str, Any]:
         "client_id": client_id,
         "project_id": project_id,
         "service_id": entry.service_item.key if entry.service_item else None,
-        "task_id": extra.get("task_id"),
+        "task_id": None,  # timeledger keeps no tasks
         "pending_client": extra.get("pending_client"),
         "pending_project": extra.get("pending_project"),
         "pending_task": extra.get("pending_task"),
@@ -335,12 +398,90 @@ def render_time_entry(entry: TimeEntry) -> dict[str, Any]:
     }
 
 
-def render_time_entry_meta(page: int, per_page: int, totals: TimeEntryTotals) -> dict[str, int]:
+def render_time_entry_meta(page: int, per_page: int, totals: TimeEntryTotals) -> dict[str, Any]:
     return {
         **page_numbers(page, per_page, totals.count),
         "total_logged": totals.duration_seconds,
         "total_unbilled": totals.unbilled_seconds,
+        "total_logged_per_team_member": _logged_per_team_member(totals.logged),
+        "total_logged_per_client": _logged_per_client(totals.logged),
     }
+
+
+# The breakdowns in ``meta`` (reference §2.4, the Java SDK's list fixture): every match's logged
+# time per teammate (then per client and project, and per day and client) and per client (then per
+# teammate). Clients and projects ascend by id, no client (or project) first; days descend, newest
+# first, as the entries do; teammates ascend by identity id.
+
+
+def _client_and_project_keys(cell: LoggedTime) -> tuple[int | None, int | None]:
+    if cell.customer_key is None or cell.root_customer_key == cell.customer_key:
+        return cell.customer_key, None
+    return cell.root_customer_key, cell.customer_key
+
+
+def _ascending(keys: Iterable[int | None]) -> list[int | None]:
+    return sorted(keys, key=lambda key: (key is not None, key or 0))
+
+
+def _logged_per_team_member(cells: Iterable[LoggedTime]) -> list[dict[str, Any]]:
+    # person -> client -> project -> seconds, and person -> day -> client -> seconds
+    by_project: dict[int, dict[int | None, dict[int | None, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    by_day: dict[int, dict[date, dict[int | None, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    for cell in cells:
+        client, project = _client_and_project_keys(cell)
+        by_project[cell.person_key][client][project] += cell.duration_seconds
+        by_day[cell.person_key][cell.work_date][client] += cell.duration_seconds
+    return [
+        {
+            "identity_id": render_identity_id(person_key),
+            "total_logged": sum(sum(projects.values()) for projects in clients.values()),
+            "total_logged_per_client": [
+                {
+                    "client_id": client,
+                    "total_logged": sum(clients[client].values()),
+                    "total_logged_per_project": [
+                        {"project_id": project, "total_logged": clients[client][project]}
+                        for project in _ascending(clients[client])
+                    ],
+                }
+                for client in _ascending(clients)
+            ],
+            "total_logged_per_day": [
+                {
+                    "date": day.isoformat(),
+                    "total_logged": sum(per_client.values()),
+                    "total_logged_per_client": [
+                        {"client_id": client, "total_logged": per_client[client]}
+                        for client in _ascending(per_client)
+                    ],
+                }
+                for day, per_client in sorted(by_day[person_key].items(), reverse=True)
+            ],
+        }
+        for person_key, clients in sorted(by_project.items())
+    ]
+
+
+def _logged_per_client(cells: Iterable[LoggedTime]) -> list[dict[str, Any]]:
+    by_person: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for cell in cells:
+        by_person[_client_and_project_keys(cell)[0]][cell.person_key] += cell.duration_seconds
+    return [
+        {
+            "client_id": client,
+            "total_logged": sum(by_person[client].values()),
+            "total_logged_per_team_member": [
+                {"identity_id": render_identity_id(person_key), "total_logged": seconds}
+                for person_key, seconds in sorted(by_person[client].items())
+            ],
+        }
+        for client in _ascending(by_person)
+    ]
 
 
 # --- projects ------------------------------------------------------------------------------------
@@ -518,10 +659,10 @@ def parse_service_query(params: Mapping[str, str]) -> tuple[ListQuery, int, int]
     return query, page, per_page
 
 
-def render_service(entry: ListEntry, business_id: int) -> dict[str, Any]:
+def render_service(entry: ListEntry) -> dict[str, Any]:
     extra = _extra(entry)
     return {
-        "business_id": business_id,
+        "business_id": render_business_id(entry.company_key),
         "id": entry.key,
         "name": entry.name,
         "billable": extra.get("billable", False),
@@ -731,12 +872,21 @@ def render_client(entry: ListEntry) -> dict[str, Any]:
 
 
 def render_identity(person: ListEntry, login_email: str | None, company: Company) -> dict[str, Any]:
-    """``/auth/api/v1/users/me``. The SDK reads ``identity_id``, names, email and
-    ``business_memberships[].business.{id, account_id}`` (reference §6)."""
+    """``/auth/api/v1/users/me``, with every field of the SDK's fixture (reference §6). The SDK reads
+    ``identity_id``, names, email and ``business_memberships[].business.{id, account_id}``.
+
+    The identity, business, membership, role and system ids are five different numbers, as in
+    FreshBooks (``ids.IdentityIdKind``). A role's ``userid`` is the person's user id in the accounting
+    system, where clients are users too: our list keys, so it is never a client's ``userid``.
+    Nothing timeledger keeps fills a profession, an address or a team group: those are null or empty.
+    """
     account_id = render_account_id(company.key)
+    identity_id = render_identity_id(person.key)
+    role_id = render_identity_kind_id(person.key, IdentityIdKind.ROLE)
     created = render_instant(person.created_at)
+    first_name, last_name = person.first_name or person.name, person.last_name or ""
     business = {
-        "id": company.key,
+        "id": render_business_id(company.key),
         "business_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:business:{company.key}")),
         "name": company.name,
         "account_id": account_id,
@@ -747,33 +897,54 @@ def render_identity(person: ListEntry, login_email: str | None, company: Company
         "active": True,
     }
     return {
-        "id": person.key,
-        "identity_id": person.key,
+        "id": identity_id,
+        "identity_id": identity_id,
         "identity_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:identity:{person.key}")),
-        "first_name": person.first_name or person.name,
-        "last_name": person.last_name or "",
+        "first_name": first_name,
+        "last_name": last_name,
         "email": login_email or person.email,
         "language": "en",
         "confirmed_at": created,
         "created_at": created,
         "unconfirmed_email": None,
         "setup_complete": True,
+        "profile": {
+            "setup_complete": True,
+            "first_name": first_name,
+            "last_name": last_name,
+            "phone_number": person.phone,
+            "address": None,
+            "professions": [],
+            "has_password": login_email is not None,
+        },
         "phone_numbers": [{"title": "", "phone_number": person.phone}],
-        "addresses": [],
+        "addresses": [None],
+        "profession": None,
+        "links": {
+            "me": f"/service/auth/api/v1/users?id={identity_id}",
+            "roles": f"/service/auth/api/v1/users/role/{identity_id}",
+        },
         "permissions": {account_id: {}},
+        "groups": [],
         "subscription_statuses": {account_id: "active"},
         "integrations": {},
-        "groups": [],
         "business_memberships": [
-            {"id": company.key, "role": "owner", "unacknowledged_change": False, "business": business}
+            {
+                "id": render_identity_kind_id(person.key, IdentityIdKind.MEMBERSHIP),
+                "role": "owner",
+                "unacknowledged_change": False,
+                "business": business,
+            }
         ],
         "identity_origin": None,
         "roles": [
             {
-                "id": person.key,
+                "id": role_id,
                 "role": "admin",
-                "systemid": company.key,
+                "systemid": render_identity_kind_id(company.key, IdentityIdKind.SYSTEM),
                 "userid": person.key,
+                "created_at": created,
+                "links": {"destroy": f"/service/auth/api/v1/users/role/{role_id}"},
                 "accountid": account_id,
             }
         ],

@@ -222,9 +222,14 @@ def list_time_entries(uow: UnitOfWork, company_key: int, query: TimeEntryQuery) 
 
 
 def list_time_entries_with_totals(
-    uow: UnitOfWork, company_key: int, query: TimeEntryQuery
+    uow: UnitOfWork, company_key: int, query: TimeEntryQuery, *, breakdown: bool = False
 ) -> tuple[Page[TimeEntry], TimeEntryTotals]:
-    """One page of entries and the totals over every match. Filters only narrow: a filter value that
-    names nothing matches nothing, as in APIs that page by number rather than refuse."""
+    """One page of entries and the totals over every match (with ``breakdown``, the logged time per
+    person, customer and work date too). Filters only narrow: a filter value that names nothing
+    matches nothing, as in APIs that page by number rather than refuse."""
     with uow:
-        return uow.time_entries.query(company_key, query), uow.time_entries.totals(company_key, query)
+        page = uow.time_entries.query(company_key, query)
+        totals = uow.time_entries.totals(company_key, query)
+        if breakdown:
+            totals = replace(totals, logged=tuple(uow.time_entries.logged_time(company_key, query)))
+        return page, totals

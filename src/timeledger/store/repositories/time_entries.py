@@ -13,13 +13,20 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from timeledger.ledger.errors import RuleError, StaleRevisionError
-from timeledger.ledger.queries import Page, TimeEntryQuery, TimeEntryTotals
+from timeledger.ledger.queries import LoggedTime, Page, TimeEntryQuery, TimeEntryTotals
 from timeledger.ledger.records import DeletedRecord, Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft, ended_at
 from timeledger.ledger.values import BillingStatus, ListKind, TransactionKind
 from timeledger.store.filters import deleted_conditions, updated_conditions
 from timeledger.store.repositories.lists import extra_in, extra_not_in
-from timeledger.store.tables import companies, list_entries, time_entries, time_entry_counts, transactions
+from timeledger.store.tables import (
+    companies,
+    list_entries,
+    time_entries,
+    time_entry_counts,
+    timers,
+    transactions,
+)
 
 # The reference columns of a time entry and the attribute each becomes on the record.
 _REFS = {
@@ -57,6 +64,7 @@ _GET_ANY = _SELECT.where(*_BY_KEY)
 _GET_STOPPED = _SELECT.where(*_BY_KEY, time_entries.c.duration_seconds.is_not(None))
 _NEW_TRANSACTION = insert(transactions)
 _NEW_TIME_ENTRY = insert(time_entries)
+_NEW_TIMER = insert(timers)
 
 
 def _record(row: RowMapping) -> TimeEntry:
@@ -84,6 +92,7 @@ def _record(row: RowMapping) -> TimeEntry:
         deleted_at=row["deleted_at"],
         extra=row["extra"] or {},
         time_zone=row["time_zone"],
+        timer_key=row["timer_id"],
         **refs,  # type: ignore[arg-type]
     )
 
@@ -105,6 +114,7 @@ _FIELD_COLUMNS = {
 
 _customers = list_entries.alias("customer")
 _roots = list_entries.alias("root")
+_logged_customers = list_entries.alias("logged_customer")
 
 
 def _running_timer_taken() -> RuleError:
@@ -198,6 +208,11 @@ class SqlTimeEntryRepository:
         ).scalar()
         return int(count or 0)
 
+    def _new_timer(self, company_key: int, now: datetime) -> int:
+        """A key from the timers' own sequence, for an entry that starts running for the first time."""
+        key = self._conn.execute(_NEW_TIMER, {"company_id": company_key, "created_at": now})
+        return int(key.inserted_primary_key[0])
+
     def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None:
         statement = _GET_ANY if include_running else _GET_STOPPED
         row = self._conn.execute(statement, {"company_id": company_key, "id": key}).mappings().first()
@@ -215,6 +230,7 @@ class SqlTimeEntryRepository:
         row = {"id": key, "company_id": company_key, "revision": 1, "created_at": now, "updated_at": now}
         row.update(_values(fields))
         row["ended_at"] = ended_at(draft.started_at, draft.duration_seconds)
+        row["timer_id"] = self._new_timer(company_key, now) if draft.duration_seconds is None else None
         if draft.duration_seconds is not None:
             # Only a running timer can break a constraint here (one per person): no savepoint needed.
             self._conn.execute(_NEW_TIME_ENTRY, row)
@@ -238,6 +254,8 @@ class SqlTimeEntryRepository:
             changes.get("started_at", entry.started_at),
             changes.get("duration_seconds", entry.duration_seconds),
         )
+        if changes.get("duration_seconds", entry.duration_seconds) is None and entry.timer_key is None:
+            values["timer_id"] = self._new_timer(entry.company_key, now)  # it runs for the first time
         try:
             with self._conn.begin_nested():
                 result = self._conn.execute(
@@ -436,3 +454,25 @@ class SqlTimeEntryRepository:
             .where(*self._conditions(company_key, query))
         ).one()
         return TimeEntryTotals(int(count), int(logged), int(unbilled_total))
+
+    def logged_time(self, company_key: int, query: TimeEntryQuery) -> list[LoggedTime]:
+        """Logged seconds over every match per person, customer and work date, in one aggregate read;
+        running timers log nothing yet, so they are left out."""
+        t = time_entries.c
+        root = _logged_customers.c.root_id
+        rows = self._conn.execute(
+            select(t.person_id, t.customer_id, root, t.work_date, func.sum(t.duration_seconds))
+            .select_from(time_entries.outerjoin(_logged_customers, _logged_customers.c.id == t.customer_id))
+            .where(*self._conditions(company_key, query), t.duration_seconds.is_not(None))
+            .group_by(t.person_id, t.customer_id, root, t.work_date)
+        ).all()
+        return [
+            LoggedTime(
+                person_key=person_key,
+                root_customer_key=root_key if root_key is not None else customer_key,
+                customer_key=customer_key,
+                work_date=work_date,
+                duration_seconds=int(seconds),
+            )
+            for person_key, customer_key, root_key, work_date, seconds in rows
+        ]
