@@ -49,17 +49,12 @@ def updated_conditions(
 
 
 def deleted_conditions(
-    after: datetime | None, before: datetime | None, deleted_at: Any, updated_at: Any
+    after: datetime | None, before: datetime | None, deleted_at: Any
 ) -> list[ColumnElement[bool]]:
-    """Deleted, within [after, before] (either end open).
-
-    A delete stamps ``updated_at`` with the same instant and a later write only moves it on, so a
-    row deleted since ``after`` was also updated since then: said outright, that lets the index on
-    (company, updated_at) find the few recent rows instead of reading every row the company has.
-    """
+    """Deleted, within [after, before] (either end open)."""
     conditions: list[ColumnElement[bool]] = [deleted_at.is_not(None)]
     if after is not None:
-        conditions += [deleted_at >= after, updated_at >= after]
+        conditions.append(deleted_at >= after)
     if before is not None:
         conditions.append(deleted_at <= before)
     return conditions

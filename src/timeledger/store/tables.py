@@ -188,6 +188,7 @@ time_entries = Table(
     Index("ix_time_entries_person_started", "person_id", "started_at"),
     Index("ix_time_entries_company_date", "company_id", "work_date", "id"),
     Index("ix_time_entries_company_updated", "company_id", "updated_at"),
+    Index("ix_time_entries_company_deleted", "company_id", "deleted_at"),
     Index("ix_time_entries_company_person", "company_id", "person_id", "id"),
 )
 
@@ -240,6 +241,7 @@ journal_entries = Table(
     Index("ix_journal_entries_company_id", "company_id", "id"),
     Index("ix_journal_entries_company_date", "company_id", "transaction_date", "id"),
     Index("ix_journal_entries_company_updated", "company_id", "updated_at"),
+    Index("ix_journal_entries_company_deleted", "company_id", "deleted_at"),
     Index("ix_journal_entries_company_ref", "company_id", "ref_number"),
 )
 
@@ -276,6 +278,13 @@ journal_lines = Table(
 # Passwords are the exception: people choose them, so they are salted and stretched (scrypt).
 
 list_entries.append_column(Column("deleted_at", UtcDateTime))
+# Conductor's deleted-list-objects (migration 0009).
+Index(
+    "ix_list_entries_company_kind_deleted",
+    list_entries.c.company_id,
+    list_entries.c.kind,
+    list_entries.c.deleted_at,
+)
 time_entries.append_column(Column("extra", JSON))
 Index(
     "uq_time_entries_running_person",

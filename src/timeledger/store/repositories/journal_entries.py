@@ -271,9 +271,7 @@ class SqlJournalEntryRepository:
     ) -> list[DeletedRecord]:
         rows = self._conn.execute(
             select(e.id, e.created_at, e.deleted_at, e.ref_number)
-            .where(
-                e.company_id == company_key, *deleted_conditions(after, before, e.deleted_at, e.updated_at)
-            )
+            .where(e.company_id == company_key, *deleted_conditions(after, before, e.deleted_at))
             .order_by(e.deleted_at, e.id)
         ).all()
         return [

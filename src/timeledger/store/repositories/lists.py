@@ -377,7 +377,7 @@ class SqlListRepository:
             .where(
                 c.company_id == company_key,
                 c.kind.in_(wanted),
-                *deleted_conditions(after, before, c.deleted_at, c.updated_at),
+                *deleted_conditions(after, before, c.deleted_at),
             )
             .order_by(c.deleted_at, c.id)
         ).all()

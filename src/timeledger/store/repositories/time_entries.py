@@ -432,7 +432,7 @@ class SqlTimeEntryRepository:
             .where(
                 t.company_id == company_key,
                 t.duration_seconds.is_not(None),
-                *deleted_conditions(after, before, t.deleted_at, t.updated_at),
+                *deleted_conditions(after, before, t.deleted_at),
             )
             .order_by(t.deleted_at, t.id)
         ).all()
