@@ -12,39 +12,56 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeledger.dialects.conductor.errors import ConductorError
-from timeledger.dialects.conductor.qbxml_requests import OPERATIONS
-from timeledger.dialects.conductor.wire import qbxml
+from timeledger.dialects.conductor.qbxml.handlers import OPERATIONS
+from timeledger.dialects.conductor.qbxml.message import (
+    QbxmlRequest,
+    answer,
+    query_answer,
+    read_requests,
+    render_body,
+)
+from timeledger.dialects.conductor.qbxml.statuses import (
+    OK,
+    PARSE_ERROR_CODE,
+    QbxmlStatusError,
+    refusal_status,
+)
+from timeledger.dialects.conductor.qbxml.time_tracking import (
+    parse_time_tracking_add,
+    parse_time_tracking_query,
+    render_duration,
+)
 from timeledger.ledger.errors import ERROR_CODES, LedgerError
 from timeledger.ledger.values import BillingStatus
 
 
-def request(name: str, body: Any) -> qbxml.QbxmlRequest:
-    [found] = qbxml.read_requests({name: body})
+def request(name: str, body: Any) -> QbxmlRequest:
+    [found] = read_requests({name: body})
     return found
 
 
 @pytest.mark.parametrize("code", sorted(ERROR_CODES))
 def test_every_ledger_code_is_a_quickbooks_error_status(code: str) -> None:
-    status = qbxml.refusal_status(LedgerError("Refused.", code=code, field="customer"), {}, "TimeTracking")
+    status = refusal_status(LedgerError("Refused.", code=code, field="customer"), {}, "TimeTracking")
     assert status.severity == "Error" and status.code >= 3000
 
 
 @pytest.mark.parametrize("body", [[], {}, "x", {"ClassQuery": {}}, {"TimeTrackingQueryRq": []}])
 def test_a_body_that_is_no_object_of_requests_is_conductors_400(body: Any) -> None:
     with pytest.raises(ConductorError) as refused:
-        qbxml.read_requests(body)
+        read_requests(body)
     assert (refused.value.status, refused.value.code) == (400, "INVALID_REQUEST")
 
 
 def test_requests_are_read_in_order_and_a_list_is_one_request_each() -> None:
-    found = qbxml.read_requests({"ClassQueryRq": None, "TimeTrackingAddRq": [{"@requestID": 7}, {}]})
+    found = read_requests({"ClassQueryRq": None, "TimeTrackingAddRq": [{"@requestID": 7}, {}]})
     assert [(r.name, r.request_id) for r in found] == [
         ("ClassQueryRq", None),
         ("TimeTrackingAddRq", "7"),
         ("TimeTrackingAddRq", None),
     ]
-    answers = [(r, qbxml.answer(r, qbxml.OK)) for r in found]
-    body = qbxml.render_body(answers)
+    answers = [(r, answer(r, OK)) for r in found]
+    body = render_body(answers)
     assert list(body) == ["ClassQueryRs", "TimeTrackingAddRs"]
     assert [rs.get("@requestID") for rs in body["TimeTrackingAddRs"]] == ["7", None]
 
@@ -63,11 +80,11 @@ def test_requests_are_read_in_order_and_a_list_is_one_request_each() -> None:
 )
 def test_a_schema_break_refuses_the_whole_message(body: dict[str, Any]) -> None:
     with pytest.raises(ConductorError) as refused:
-        qbxml.parse_time_tracking_query(request("TimeTrackingQueryRq", body))
+        parse_time_tracking_query(request("TimeTrackingQueryRq", body))
     assert (refused.value.status, refused.value.code, refused.value.integration_code) == (
         502,
         "QBD_REQUEST_ERROR",
-        qbxml.PARSE_ERROR_CODE,
+        PARSE_ERROR_CODE,
     )
 
 
@@ -83,8 +100,8 @@ def test_a_schema_break_refuses_the_whole_message(body: dict[str, Any]) -> None:
 )
 def test_a_value_quickbooks_cannot_convert_is_that_requests_error(add: dict[str, Any], code: int) -> None:
     body = {"TimeTrackingAdd": {"EntityRef": {"FullName": "Ada"}, "Duration": "PT1H", **add}}
-    with pytest.raises(qbxml.QbxmlStatusError) as refused:
-        qbxml.parse_time_tracking_add(request("TimeTrackingAddRq", body))
+    with pytest.raises(QbxmlStatusError) as refused:
+        parse_time_tracking_add(request("TimeTrackingAddRq", body))
     assert (refused.value.status.code, refused.value.status.severity) == (code, "Error")
 
 
@@ -99,7 +116,7 @@ def test_a_time_tracking_add_reads_as_ledger_fields_and_references() -> None:
         },
         "IncludeRetElement": "TxnID",
     }
-    change = qbxml.parse_time_tracking_add(request("TimeTrackingAddRq", body))
+    change = parse_time_tracking_add(request("TimeTrackingAddRq", body))
     assert change.fields["duration_seconds"] == 5400
     assert change.fields["billing_status"] is BillingStatus.BILLABLE
     assert change.refs["person_key"].key == 1 and change.refs["customer_key"].full_name == "Acme:Roof"
@@ -109,14 +126,14 @@ def test_a_time_tracking_add_reads_as_ledger_fields_and_references() -> None:
 
 def test_a_query_answer_always_holds_a_list() -> None:
     rq = request("ClassQueryRq", {"@requestID": "a"})
-    assert qbxml.query_answer(rq, "ClassRet", []) == {
+    assert query_answer(rq, "ClassRet", []) == {
         "@requestID": "a",
         "@statusCode": "1",
         "@statusSeverity": "Info",
         "@statusMessage": "A query request did not find a matching object in QuickBooks",
         "ClassRet": [],
     }
-    warned = qbxml.query_answer(rq, "ClassRet", [{"Name": "A"}], missing=["B"])
+    warned = query_answer(rq, "ClassRet", [{"Name": "A"}], missing=["B"])
     assert (warned["@statusCode"], warned["@statusSeverity"], warned["ClassRet"]) == (
         "500",
         "Warn",
@@ -125,7 +142,7 @@ def test_a_query_answer_always_holds_a_list() -> None:
 
 
 def test_durations_are_whole_minutes_with_seconds_written_as_zero() -> None:
-    assert [qbxml.render_duration(s) for s in (0, 59, 5400, 8 * 3600 + 90)] == [
+    assert [render_duration(s) for s in (0, 59, 5400, 8 * 3600 + 90)] == [
         "PT0H0M0S",
         "PT0H0M0S",
         "PT1H30M0S",
@@ -196,5 +213,5 @@ _values = st.recursive(
 @given(body=st.dictionaries(st.sampled_from(_NAMES), _values, max_size=5))
 def test_any_request_body_parses_or_is_refused_as_qbxml_refuses(name: str, body: dict[str, Any]) -> None:
     """Only a refusal of the message (Conductor's error) or of the request (a status) comes out."""
-    with contextlib.suppress(ConductorError, qbxml.QbxmlStatusError):
+    with contextlib.suppress(ConductorError, QbxmlStatusError):
         OPERATIONS[name].parse(request(name, body))

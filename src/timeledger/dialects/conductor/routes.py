@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute
 from timeledger.auth import sessions
 from timeledger.auth.errors import AuthError
 from timeledger.auth.keys import authenticate_company, authenticate_organization, bearer_secret
-from timeledger.dialects.conductor import errors, qbxml_requests
+from timeledger.dialects.conductor import errors
 from timeledger.dialects.conductor.ids import (
     parse_list_id,
     parse_txn_id,
@@ -26,12 +26,14 @@ from timeledger.dialects.conductor.ids import (
     require_same_id,
 )
 from timeledger.dialects.conductor.paging import cursor_page, plain_list
+from timeledger.dialects.conductor.qbxml import handlers as qbxml_handlers
+from timeledger.dialects.conductor.qbxml.message import check_integration_slug
 from timeledger.dialects.conductor.wire import companies as company_wire
 from timeledger.dialects.conductor.wire import currencies as currency_wire
 from timeledger.dialects.conductor.wire import deletions as deletion_wire
 from timeledger.dialects.conductor.wire import journal_entries as journal_wire
 from timeledger.dialects.conductor.wire import lists as list_wire
-from timeledger.dialects.conductor.wire import openapi, platform, qbxml, time_tracking
+from timeledger.dialects.conductor.wire import openapi, platform, time_tracking
 from timeledger.dialects.conductor.wire.responses import REQUEST_ID_HEADER, request_id, respond
 from timeledger.dialects.conductor.wire.validation import validate_query
 from timeledger.dialects.scaffold.endpoints import Body, Call, Dialect, anonymous, route
@@ -80,9 +82,9 @@ def end_user_company(uow: UnitOfWork, request: Request) -> Company:
         _, found = authenticate_company(uow, secret, request.path_params["id"])
     except AuthError as refused:
         if refused.code != "invalid_api_key":
-            qbxml.check_integration_slug(slug)
+            check_integration_slug(slug)
         raise
-    qbxml.check_integration_slug(slug)
+    check_integration_slug(slug)
     return found
 
 
@@ -121,8 +123,8 @@ def create_auth_session(call: Call[Organization]) -> dict[str, Any]:
 
 
 def passthrough(call: Call[Company]) -> dict[str, Any]:
-    """A raw qbXML request, written as JSON, answered from the ledger (``qbxml_requests.py``)."""
-    return qbxml_requests.answer(call)
+    """A raw qbXML request, written as JSON, answered from the ledger (``qbxml/handlers.py``)."""
+    return qbxml_handlers.answer(call)
 
 
 def health_check(call: Call[Company]) -> dict[str, Any]:

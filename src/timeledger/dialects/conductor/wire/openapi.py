@@ -19,9 +19,9 @@ from typing import Any
 import orjson
 from starlette.routing import BaseRoute, Route
 
+from timeledger.dialects.conductor.qbxml.message import INTEGRATION_SLUG, REQUEST_NAME_PATTERN
 from timeledger.dialects.conductor.wire.lists import LIST_OBJECTS
 from timeledger.dialects.conductor.wire.platform import LINK_EXPIRY_MINUTES
-from timeledger.dialects.conductor.wire.qbxml import INTEGRATION_SLUG, REQUEST_NAME_PATTERN
 from timeledger.dialects.conductor.wire.responses import REQUEST_ID_HEADER
 from timeledger.dialects.conductor.wire.schema import REFERENCE, REQUESTS, RESPONSES
 from timeledger.dialects.conductor.wire.validation import Field, Shape
@@ -394,7 +394,7 @@ PASSTHROUGH_PATH = "/end-users/{id}/passthrough/{integrationSlug}"
 
 
 def _passthrough_operation(name: str) -> dict[str, Any]:
-    """routes.passthrough: qbXML written as JSON both ways (``qbxml.py``), so its body and answer are
+    """routes.passthrough: qbXML written as JSON both ways (``qbxml/``), so its body and answer are
     open objects, keyed by request names in and response names out."""
     slug = {"type": "string", "enum": [INTEGRATION_SLUG]}
     body = {

@@ -1,11 +1,5 @@
-"""The qbXML requests Conductor's passthrough answers from the ledger, one handler per request
-(``TimeTrackingQueryRq``, ``TimeTrackingAddRq``, ``TimeTrackingModRq``, the list queries), each
-parsing and rendering with ``wire/qbxml.py`` around the ledger services the REST handlers call.
-
-Every request of a body is read before any runs, since QuickBooks refuses a message that breaks
-its schema whole. Then each runs in a savepoint of the request's unit of work: one refused leaves
-nothing behind, and the others still run and commit, each answered with its own status.
-"""
+"""One handler per qbXML request the passthrough answers from the ledger (``TimeTrackingQueryRq``,
+``TimeTrackingAddRq``, ``TimeTrackingModRq``, the list queries), and ``answer(call)`` for a whole body."""
 
 from __future__ import annotations
 
@@ -16,10 +10,34 @@ from functools import partial
 from typing import Any
 
 from timeledger.dialects.conductor.ids import render_list_id, render_txn_id
+from timeledger.dialects.conductor.qbxml import message
+from timeledger.dialects.conductor.qbxml.lists import (
+    LIST_RETS,
+    ListQueryRequest,
+    ListRet,
+    parse_list_query,
+    render_list_ret,
+)
+from timeledger.dialects.conductor.qbxml.message import QbxmlRequest, RefSpec
+from timeledger.dialects.conductor.qbxml.statuses import (
+    OK,
+    UNSUPPORTED_REQUEST,
+    QbxmlStatusError,
+    Status,
+    refusal_status,
+)
+from timeledger.dialects.conductor.qbxml.time_tracking import (
+    TIME_TRACKING,
+    TIME_TRACKING_RET,
+    TimeTrackingChange,
+    TimeTrackingQuery,
+    parse_time_tracking_add,
+    parse_time_tracking_mod,
+    parse_time_tracking_query,
+    render_time_tracking,
+)
 from timeledger.dialects.conductor.wire import currencies as currency_wire
 from timeledger.dialects.conductor.wire import lists as list_wire
-from timeledger.dialects.conductor.wire import qbxml
-from timeledger.dialects.conductor.wire.qbxml import QbxmlRequest, QbxmlStatusError
 from timeledger.dialects.scaffold.endpoints import Call
 from timeledger.ledger.clock import utc_now
 from timeledger.ledger.errors import (
@@ -49,39 +67,42 @@ class Operation:
 
 
 def answer(call: Call[Company]) -> dict[str, Any]:
-    """The passthrough's answer: each request's response, under its name."""
-    requests = qbxml.read_requests(call.json())
+    """The passthrough's answer: each request's response, under its name. Every request of the
+    body is read before any runs, since QuickBooks refuses a message that breaks its schema whole.
+    Then each runs in a savepoint of the request's unit of work: one refused leaves nothing behind,
+    and the others still run and commit, each answered with its own status."""
+    requests = message.read_requests(call.json())
     plans = [(request, _plan(request)) for request in requests]
-    return qbxml.render_body((request, _run(call, request, plan)) for request, plan in plans)
+    return message.render_body((request, _run(call, request, plan)) for request, plan in plans)
 
 
 def _plan(request: QbxmlRequest) -> Any:
     """The request parsed, or the status it is answered with without running."""
     operation = OPERATIONS.get(request.name)
     try:
-        qbxml.check_request_id(request)
-        return qbxml.UNSUPPORTED_REQUEST if operation is None else operation.parse(request)
+        message.check_request_id(request)
+        return UNSUPPORTED_REQUEST if operation is None else operation.parse(request)
     except QbxmlStatusError as refused:
         return refused.status
 
 
 def _run(call: Call[Company], request: QbxmlRequest, plan: Any) -> dict[str, Any]:
-    if isinstance(plan, qbxml.Status):
-        return qbxml.answer(request, plan)
+    if isinstance(plan, Status):
+        return message.answer(request, plan)
     try:
         with call.uow.savepoint():
             return OPERATIONS[request.name].run(call, request, plan)
     except QbxmlStatusError as refused:
-        return qbxml.answer(request, refused.status)
+        return message.answer(request, refused.status)
 
 
 @contextmanager
-def _refused(change: qbxml.TimeTrackingChange) -> Iterator[None]:
+def _refused(change: TimeTrackingChange) -> Iterator[None]:
     """A ledger refusal of a write, as QuickBooks' status for it."""
     try:
         yield
     except LedgerError as error:
-        raise QbxmlStatusError(qbxml.refusal_status(error, change.sent, qbxml.TIME_TRACKING)) from None
+        raise QbxmlStatusError(refusal_status(error, change.sent, TIME_TRACKING)) from None
 
 
 def _named(call: Call[Company], kinds: tuple[ListKind, ...], full_name: str) -> ListEntry | None:
@@ -97,7 +118,7 @@ def _named(call: Call[Company], kinds: tuple[ListKind, ...], full_name: str) -> 
     return None
 
 
-def _key(call: Call[Company], ref: qbxml.RefSpec, field: str) -> int:
+def _key(call: Call[Company], ref: RefSpec, field: str) -> int:
     """A reference's key: its ListID's, or that of the entry its FullName names."""
     if ref.key is not None:
         return ref.key
@@ -107,7 +128,7 @@ def _key(call: Call[Company], ref: qbxml.RefSpec, field: str) -> int:
     return found.key
 
 
-def _keys(call: Call[Company], change: qbxml.TimeTrackingChange) -> dict[str, int]:
+def _keys(call: Call[Company], change: TimeTrackingChange) -> dict[str, int]:
     # ``person_key`` is ``person`` in the ledger's refusals, and so on.
     return {f: _key(call, ref, f.removesuffix("_key")) for f, ref in change.refs.items()}
 
@@ -116,7 +137,7 @@ def _keys(call: Call[Company], change: qbxml.TimeTrackingChange) -> dict[str, in
 
 
 def time_tracking_query(
-    call: Call[Company], request: QbxmlRequest, parsed: qbxml.TimeTrackingQuery
+    call: Call[Company], request: QbxmlRequest, parsed: TimeTrackingQuery
 ) -> dict[str, Any]:
     missing: list[str] = []
     if parsed.txn_ids:
@@ -133,15 +154,15 @@ def time_tracking_query(
         if parsed.entities:
             people, missing = _people(call, parsed.entities)
             if not people:  # an entity filter that names nobody matches nothing, not everything
-                return qbxml.query_answer(request, qbxml.TIME_TRACKING_RET, [], missing)
+                return message.query_answer(request, TIME_TRACKING_RET, [], missing)
             query = replace(query, person_keys=people, exact=False)
         entries = _all_time_entries(call, query, parsed.max_returned)
-    rets = [qbxml.only(qbxml.render_time_tracking(e), parsed.include) for e in entries]
-    return qbxml.query_answer(request, qbxml.TIME_TRACKING_RET, rets, missing)
+    rets = [message.only(render_time_tracking(e), parsed.include) for e in entries]
+    return message.query_answer(request, TIME_TRACKING_RET, rets, missing)
 
 
 def _people(
-    call: Call[Company], entities: tuple[tuple[qbxml.RefSpec, str], ...]
+    call: Call[Company], entities: tuple[tuple[RefSpec, str], ...]
 ) -> tuple[tuple[int, ...], list[str]]:
     """The keys of the people an entity filter names, and what it named that is nobody."""
     keys: list[int] = []
@@ -152,7 +173,7 @@ def _people(
                 entry = lists.retrieve_list_entry(call.uow, call.caller.key, ref.kinds, ref.key)
             except NotFoundError:
                 entry = None
-            if entry is not None and not qbxml.same_id(sent, render_list_id(entry.key, entry.created_at)):
+            if entry is not None and not message.same_id(sent, render_list_id(entry.key, entry.created_at)):
                 entry = None
         else:
             entry = _named(call, ref.kinds, ref.full_name or "")
@@ -182,35 +203,35 @@ def _all_time_entries(
 
 
 def time_tracking_add(
-    call: Call[Company], request: QbxmlRequest, change: qbxml.TimeTrackingChange
+    call: Call[Company], request: QbxmlRequest, change: TimeTrackingChange
 ) -> dict[str, Any]:
     with _refused(change):
         # A TimeTrackingAdd without a TxnDate is for today, in the company's time zone.
         fields = {"work_date": work_date_of(utc_now(), call.caller.time_zone), **change.fields}
         draft = TimeEntryDraft(**fields, **_keys(call, change))
         entry = time_entries.create_time_entry(call.uow, call.caller.key, draft)
-    return qbxml.answer(
+    return message.answer(
         request,
-        qbxml.OK,
-        (qbxml.TIME_TRACKING_RET, qbxml.only(qbxml.render_time_tracking(entry), change.include)),
+        OK,
+        (TIME_TRACKING_RET, message.only(render_time_tracking(entry), change.include)),
     )
 
 
 def time_tracking_mod(
-    call: Call[Company], request: QbxmlRequest, change: qbxml.TimeTrackingChange
+    call: Call[Company], request: QbxmlRequest, change: TimeTrackingChange
 ) -> dict[str, Any]:
     assert change.txn is not None
     sent, key = change.txn
     with _refused(change):
         current = time_entries.retrieve_time_entry(call.uow, call.caller.key, key)
-        if not qbxml.same_id(sent, render_txn_id(current.key, current.created_at)):
+        if not message.same_id(sent, render_txn_id(current.key, current.created_at)):
             raise NotFoundError("No time entry has that id.")
         changes = {**change.fields, **_keys(call, change)}
         entry = time_entries.update_time_entry(call.uow, call.caller.key, key, change.edit_sequence, changes)
-    return qbxml.answer(
+    return message.answer(
         request,
-        qbxml.OK,
-        (qbxml.TIME_TRACKING_RET, qbxml.only(qbxml.render_time_tracking(entry), change.include)),
+        OK,
+        (TIME_TRACKING_RET, message.only(render_time_tracking(entry), change.include)),
     )
 
 
@@ -225,11 +246,11 @@ def _exact(wanted: tuple[tuple[str, int], ...], found: dict[str, Any]) -> tuple[
     ]
 
 
-def _list_query(obj: qbxml.ListRet) -> Callable[[Call[Company], QbxmlRequest, Any], dict[str, Any]]:
+def _list_query(obj: ListRet) -> Callable[[Call[Company], QbxmlRequest, Any], dict[str, Any]]:
     rest = next(o for o in list_wire.LIST_OBJECTS if o.object_type == obj.object_type)
     assert obj.kind is not None
 
-    def run(call: Call[Company], request: QbxmlRequest, parsed: qbxml.ListQueryRequest) -> dict[str, Any]:
+    def run(call: Call[Company], request: QbxmlRequest, parsed: ListQueryRequest) -> dict[str, Any]:
         assert obj.kind is not None
         missing: list[str] = []
         if parsed.list_ids:
@@ -257,23 +278,19 @@ def _list_query(obj: qbxml.ListRet) -> Callable[[Call[Company], QbxmlRequest, An
             else {}
         )
         rets = [
-            qbxml.only(
-                qbxml.render_list_ret(
-                    obj, list_wire.render_list_object(rest, e, balance=balances.get(e.key))
-                ),
+            message.only(
+                render_list_ret(obj, list_wire.render_list_object(rest, e, balance=balances.get(e.key))),
                 parsed.include,
             )
             for e in entries
         ]
-        return qbxml.query_answer(request, obj.ret_name, rets, missing)
+        return message.query_answer(request, obj.ret_name, rets, missing)
 
     run.__name__ = obj.request_name
     return run
 
 
-def currency_query(
-    call: Call[Company], request: QbxmlRequest, parsed: qbxml.ListQueryRequest
-) -> dict[str, Any]:
+def currency_query(call: Call[Company], request: QbxmlRequest, parsed: ListQueryRequest) -> dict[str, Any]:
     missing: list[str] = []
     found: list[Currency] = []
     if parsed.list_ids:
@@ -295,22 +312,22 @@ def currency_query(
         assert isinstance(parsed.query, CurrencyQuery)
         found = currencies.list_currencies(call.uow, call.caller.key, parsed.query)
     rets = [
-        qbxml.only(qbxml.render_list_ret(_CURRENCY, currency_wire.render_currency(c)), parsed.include)
+        message.only(render_list_ret(_CURRENCY, currency_wire.render_currency(c)), parsed.include)
         for c in found
     ]
-    return qbxml.query_answer(request, _CURRENCY.ret_name, rets, missing)
+    return message.query_answer(request, _CURRENCY.ret_name, rets, missing)
 
 
-_CURRENCY = next(o for o in qbxml.LIST_RETS if o.kind is None)
+_CURRENCY = next(o for o in LIST_RETS if o.kind is None)
 
 OPERATIONS: dict[str, Operation] = {
-    "TimeTrackingQueryRq": Operation(qbxml.parse_time_tracking_query, time_tracking_query),
-    "TimeTrackingAddRq": Operation(qbxml.parse_time_tracking_add, time_tracking_add),
-    "TimeTrackingModRq": Operation(qbxml.parse_time_tracking_mod, time_tracking_mod),
+    "TimeTrackingQueryRq": Operation(parse_time_tracking_query, time_tracking_query),
+    "TimeTrackingAddRq": Operation(parse_time_tracking_add, time_tracking_add),
+    "TimeTrackingModRq": Operation(parse_time_tracking_mod, time_tracking_mod),
     **{
-        o.request_name: Operation(partial(qbxml.parse_list_query, o), _list_query(o))
-        for o in qbxml.LIST_RETS
+        o.request_name: Operation(partial(parse_list_query, o), _list_query(o))
+        for o in LIST_RETS
         if o.kind is not None
     },
-    _CURRENCY.request_name: Operation(partial(qbxml.parse_list_query, _CURRENCY), currency_query),
+    _CURRENCY.request_name: Operation(partial(parse_list_query, _CURRENCY), currency_query),
 }
