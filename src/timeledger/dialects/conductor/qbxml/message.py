@@ -98,7 +98,8 @@ def check_request_id(request: QbxmlRequest) -> None:
             Status(
                 1060,
                 "Error",
-                f'The request ID "{request.request_id}" is invalid, possibly too long, max 50 chars.',
+                f'The request ID "{request.request_id}" is invalid, possibly too long, '
+                f"max {MAX_REQUEST_ID} chars.",
             )
         )
 
@@ -182,7 +183,7 @@ def _text(value: object, path: str) -> str:
         return repr(value)
     if value is None:
         return ""
-    raise parse_error(f'"{path}" holds a value, not an element or a list.')
+    raise parse_error(f'"{path}" must hold a value, not an element or a list.')
 
 
 class Element:

@@ -127,7 +127,7 @@ def refusal_status(error: LedgerError, sent: Mapping[str, str], transaction: str
         value = sent.get(error.field or "", "")
         return invalid_reference(_REFERENCE_KINDS.get(element, element), value, transaction)
     if error.code == "stale_revision":
-        given = getattr(error, "given", sent.get("edit_sequence", ""))
+        given = getattr(error, "given", "")  # a StaleRevisionError always has it
         return Status(3200, "Error", f'The provided edit sequence "{given}" is out-of-date.')
     if error.code == "duplicate_name":
         name = getattr(error, "name", "")

@@ -76,7 +76,7 @@ class TimeTrackingChange:
 
     fields: dict[str, Any]
     refs: dict[str, RefSpec]
-    sent: dict[str, str]  # what each reference (and a mod's TxnID) was sent as, by ledger field name
+    sent: dict[str, str]  # what each reference (person, customer, ...) and a mod's TxnID (txn_id) was sent as
     include: tuple[str, ...] = ()
     txn: tuple[str, int] | None = None  # a mod's TxnID, as sent and as a key
     edit_sequence: str | None = None
