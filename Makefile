@@ -17,10 +17,11 @@ run: $(BIN)/timeledger
 	$(BIN)/timeledger quickstart --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL too when a server binary is here or installable (root + apt).
+# Two pytest workers, one per database (tests/conftest.py groups them), so the halves run side by side.
 test: $(BIN)/timeledger
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
-	$(BIN)/python scripts/pg_cluster.py --install --optional -- $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python scripts/pg_cluster.py --install --optional -- $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
 
 bench: $(BIN)/timeledger
 	$(BIN)/python bench/run.py

@@ -20,6 +20,15 @@ if os.environ.get("TIMELEDGER_REQUIRE_POSTGRES") and "postgresql" not in BACKEND
     raise pytest.UsageError("TIMELEDGER_REQUIRE_POSTGRES is set but TIMELEDGER_TEST_POSTGRES_URL is not")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n 2 --dist loadgroup`` each backend's tests run on one worker, so each worker
+    starts one server and migrates one database, and the two databases' halves run side by side."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "backend" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(callspec.params["backend"]))
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
