@@ -21,6 +21,7 @@ from timeledger.dialects.conductor.qbxml.statuses import (
     unsupported_enum_value,
     unsupported_field,
 )
+from timeledger.dialects.conductor.wire.schema import ACCOUNT_TYPE_VALUES
 from timeledger.ledger.queries import CurrencyQuery, ListQuery, NameFilter
 from timeledger.ledger.values import ActiveStatus, ListKind
 
@@ -275,27 +276,7 @@ _MATCH_CRITERIA = ("StartsWith", "Contains", "EndsWith")
 # Filters qbXML has on these queries that timeledger does not apply (530 rather than ignored).
 _UNSUPPORTED_FILTERS = ("TotalBalanceFilter", "CurrencyFilter", "ClassFilter")
 # qbXML's account types, and the groups ``AccountType`` may also name in a query (531).
-_ACCOUNT_TYPES = {
-    _pascal(t): t
-    for t in (
-        "accounts_payable",
-        "accounts_receivable",
-        "bank",
-        "cost_of_goods_sold",
-        "credit_card",
-        "equity",
-        "expense",
-        "fixed_asset",
-        "income",
-        "long_term_liability",
-        "non_posting",
-        "other_asset",
-        "other_current_asset",
-        "other_current_liability",
-        "other_expense",
-        "other_income",
-    )
-}
+_ACCOUNT_TYPES = {_pascal(t): t for t in ACCOUNT_TYPE_VALUES}
 _ACCOUNT_TYPE_GROUPS = (
     "AllowedFor1099",
     "APAndSalesTax",
