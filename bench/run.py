@@ -1,18 +1,23 @@
-"""Throughput and latency of timeledger's Conductor endpoints against a bare ASGI floor, in one run.
+"""Throughput, latency, CPU and memory of timeledger's hot endpoints against a bare ASGI floor, in one run.
 
-It builds a fresh SQLite database (migrate, demo, a company of 1,000 activities created through the
-API and one of 100,000 written in bulk from an API-created template row), starts ``timeledger serve
---workers 1`` and ``bench/bare_app.py`` (the same uvicorn settings, answering with bytes captured from
-timeledger), and drives each scenario with ``wrk`` on loopback: a warm-up, then a measured run.
+It builds a fresh database (SQLite, or the PostgreSQL one ``--database`` names): migrate, demo, a
+company of 1,000 activities created through the API and one of 1,000,000 written in bulk from an
+API-created template row. Then, for each ``--workers`` count, it starts ``timeledger serve`` and
+``bench/bare_app.py`` (granian, the same worker count, answering with bytes captured from
+timeledger) and drives each scenario with ``wrk`` on loopback: a warm-up, then a measured run.
+Scenarios: Conductor retrieve, create and list pages; FreshBooks time entry GET and POST;
+QuickBooks Time ``GET /timesheets?ids=`` and a POST of one timesheet.
 
 How to read it: *ratio* is timeledger req/s over bare req/s, the share of one server's capacity left
-after our framework, auth, SQL and JSON work. *cpu µs* is the server process's CPU time (all threads)
-per request: steadier than req/s on a shared machine. The 100k/1k line is what a list page costs in
-a big company relative to a small one (judged by CPU per request); the COUNT behind
-``remainingCount`` is timed alone under it. The last line says how much CPU other processes took
-during the measured runs: above ~10 %, rerun before trusting a verdict near its target.
+after our framework, auth, SQL and JSON work. *cpu µs* is the server's CPU time (every process of
+it, all threads) per request: steadier than req/s on a shared machine. *rss MiB* is the server's
+peak resident memory, its processes summed. The 1M/1k line is what a list page costs in a big
+company relative to a small one (judged by CPU per request); the COUNT behind ``remainingCount`` is
+timed alone under it. The last line says how much CPU other processes took during the measured
+runs: above ~10 %, rerun before trusting a verdict near its target.
 
-    python bench/run.py [--duration 10] [--warmup 2] [--threads 1] [--connections 32] [--json out.json]
+    python bench/run.py [--database postgresql://...] [--workers 1 [2]] [--duration 10] [--warmup 2]
+                        [--threads 1] [--connections 16] [--big-rows 1000000] [--json out.json]
 """
 
 from __future__ import annotations
@@ -45,14 +50,28 @@ REEXEC_MARK = "TIMELEDGER_BENCH_REEXEC"
 
 QBD = "/v1/quickbooks-desktop"
 ACTIVITIES = f"{QBD}/time-tracking-activities"
+TIMESHEETS = "/api/v1/timesheets"
 PAGE_SIZE = 150
 PAGE_QUERY = f"limit={PAGE_SIZE}"
 SMALL_COMPANY_ROWS = 1_000
-BIG_COMPANY_ROWS = 100_000
+BIG_COMPANY_ROWS = 1_000_000
+BULK_CHUNK = 20_000
 
-# The targets: timeledger req/s as a share of bare req/s, and a 100k-row page's cost over a 1k one's.
-TARGETS = {"retrieve": 0.30, "create": 0.15}
+# The targets (one worker): timeledger req/s as a share of bare req/s, and a big company's list page
+# cost over a small one's.
+TARGETS = {
+    "conductor retrieve": 0.25,
+    "conductor create": 0.12,
+    "conductor list page (1k)": 0.03,
+    "conductor list page (1M)": 0.03,
+    "freshbooks GET time entry": 0.20,
+    "freshbooks POST time entry": 0.10,
+    "quickbooks time GET timesheet": 0.20,
+    "quickbooks time POST timesheet": 0.10,
+}
 LIST_COST_TARGET = 1.5
+SMALL_PAGE, BIG_PAGE = "conductor list page (1k)", "conductor list page (1M)"
+TAIL_PAGE = "conductor list page (1M), tail: no COUNT"
 FRAMEWORK_FLOOR = "retrieve bytes via Starlette"
 
 
@@ -159,14 +178,45 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         pass
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (granian's workers are children of its main process)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue += [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
 def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time of a process and all its threads so far (Linux /proc), or None."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU time of a process tree, all threads, so far (Linux /proc), or None."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            stat = Path(f"/proc/{member}/stat").read_text()
+        except OSError:
+            if member == pid:
+                return None
+            continue
+        fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """The peak resident memory (VmHWM) of a process tree's members, summed, in MiB."""
+    total_kib = 0
+    for member in process_tree(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        total_kib += next((int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")), 0)
+    return total_kib / 1024 if total_kib else None
 
 
 def machine_busy_seconds() -> float | None:
@@ -199,26 +249,31 @@ class Reply:
 
 
 class Client:
-    """One kept-alive connection that sends timeledger's Conductor credentials; non-200 raises."""
+    """One kept-alive connection; each request carries the headers it is given; non-2xx raises."""
 
     def __init__(self, base_url: str, api_key: str) -> None:
         host, port = base_url.removeprefix("http://").split(":")
         self._conn = http.client.HTTPConnection(host, int(port), timeout=60)
-        self._api_key = api_key
+        self.api_key = api_key  # Conductor's secret key, for ``qbd``
 
-    def send(self, method: str, target: str, end_user: str | None, body: bytes | None = None) -> Reply:
-        headers = {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json"}
-        if end_user:
-            headers["Conductor-End-User-Id"] = end_user
-        self._conn.request(method, target, body=body, headers=headers)
+    def send(self, method: str, target: str, headers: dict[str, str], body: bytes | None = None) -> Reply:
+        self._conn.request(method, target, body=body, headers={"Content-Type": "application/json", **headers})
         response = self._conn.getresponse()
         reply = Reply(response.status, response.getheader("content-type", ""), response.read())
-        if reply.status != 200:
+        if not 200 <= reply.status < 300:
             raise RuntimeError(f"{method} {target} -> {reply.status}: {reply.body[:300]!r}")
         return reply
 
+    def qbd(self, method: str, target: str, end_user: str | None, body: bytes | None = None) -> Reply:
+        return self.send(method, target, conductor_headers(self.api_key, end_user), body)
+
     def close(self) -> None:
         self._conn.close()
+
+
+def conductor_headers(api_key: str, end_user: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {api_key}"}
+    return {**headers, "Conductor-End-User-Id": end_user} if end_user else headers
 
 
 # --- the data: companies, employees, activities ------------------------------------------------------
@@ -256,7 +311,7 @@ def new_company(client: Client, database_url: str, publishable_key: str, name: s
     )
     end_user = json.loads(created)["end_user_id"]
     body = json.dumps({"firstName": "Bench", "lastName": name.replace(" ", "")}).encode()
-    employee = client.send("POST", f"{QBD}/employees", end_user, body).json()["id"]
+    employee = client.qbd("POST", f"{QBD}/employees", end_user, body).json()["id"]
     return end_user, employee
 
 
@@ -266,7 +321,7 @@ def seed_through_api(client: Client, end_user: str, employee: str, count: int) -
     last = ""
     for i in range(count):
         body = activity_body(employee, *activity_fields(i))
-        last = client.send("POST", ACTIVITIES, end_user, body).json()["id"]
+        last = client.qbd("POST", ACTIVITIES, end_user, body).json()["id"]
     return time.perf_counter() - started, last
 
 
@@ -294,25 +349,29 @@ def seed_in_bulk(database_url: str, template_id: str, end_user: str, employee_id
                 row = conn.execute(select(time_entries).where(time_entries.c.id == template_key)).one()
                 first_key = conn.execute(select(func.max(transactions.c.id))).scalar_one() + 1
                 begin, end = company.created_at, utc_now()
-                same = {"company_id": company.id}
-                txn_rows, entry_rows = [], []
-                for i in range(count):
-                    moment = begin + (end - begin) * (i + 1) / count
-                    work_date, duration = activity_fields(i)
-                    key = {"id": first_key + i, **same, "created_at": moment}
-                    txn_rows.append({**txn._asdict(), **key})
-                    entry_rows.append(
-                        {
-                            **row._asdict(),
-                            **key,
-                            "person_id": parse_list_id(employee_id, "entityId"),
-                            "work_date": work_date,
-                            "duration_seconds": duration,
-                            "updated_at": moment,
-                        }
-                    )
-                conn.execute(insert(transactions), txn_rows)
-                conn.execute(insert(time_entries), entry_rows)
+                same, person = {"company_id": company.id}, parse_list_id(employee_id, "entityId")
+                for chunk in range(0, count, BULK_CHUNK):  # bounded memory for a million rows
+                    txn_rows, entry_rows = [], []
+                    for i in range(chunk, min(chunk + BULK_CHUNK, count)):
+                        moment = begin + (end - begin) * (i + 1) / count
+                        work_date, duration = activity_fields(i)
+                        key = {"id": first_key + i, **same, "created_at": moment}
+                        txn_rows.append({**txn._asdict(), **key})
+                        entry_rows.append(
+                            {
+                                **row._asdict(),
+                                **key,
+                                "person_id": person,
+                                "work_date": work_date,
+                                "duration_seconds": duration,
+                                "updated_at": moment,
+                            }
+                        )
+                    conn.execute(insert(transactions), txn_rows)
+                    conn.execute(insert(time_entries), entry_rows)
+                if conn.dialect.name == "postgresql":  # keys were given: move the sequence past them
+                    sequence = "pg_get_serial_sequence('transactions', 'id')"
+                    conn.exec_driver_sql(f"SELECT setval({sequence}, (SELECT max(id) FROM transactions))")
                 # The live count of logged entries the API keeps with each create, set as it would be.
                 logged = conn.execute(
                     select(func.count())
@@ -330,12 +389,12 @@ def seed_in_bulk(database_url: str, template_id: str, end_user: str, employee_id
     return time.perf_counter() - started
 
 
-def check_bulk_row(client: Client, end_user: str, template: dict[str, Any]) -> None:
+def check_bulk_row(client: Client, end_user: str, template: dict[str, Any], rows: int) -> None:
     """A bulk-written activity must read back through the API shaped like an API-created one."""
-    page = client.send("GET", f"{ACTIVITIES}?limit=1", end_user).json()
+    page = client.qbd("GET", f"{ACTIVITIES}?limit=1", end_user).json()
     row = page["data"][0]
     same_shape = sorted(row) == sorted(template) and row["revisionNumber"] == template["revisionNumber"]
-    if not same_shape or page["remainingCount"] != BIG_COMPANY_ROWS - 1:
+    if not same_shape or page["remainingCount"] != rows - 1:
         raise RuntimeError(f"bulk-written activity differs from an API-created one: {row} vs {template}")
 
 
@@ -384,9 +443,8 @@ def time_count(database_url: str, end_user: str, label: str, repeats: int = 15) 
                 return CountCost(label, page_ms, 0.0, "no COUNT issued")
             sql, parameters = counts[0]
             count_ms = _median_ms(lambda: conn.exec_driver_sql(sql, parameters).scalar_one(), repeats)
-            plan = "; ".join(
-                str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)
-            )
+            explain = "EXPLAIN QUERY PLAN" if conn.dialect.name == "sqlite" else "EXPLAIN"
+            plan = "; ".join(str(r[-1]) for r in conn.exec_driver_sql(f"{explain} {sql}", parameters))
     finally:
         engine.dispose()
     return CountCost(label, page_ms, count_ms, plan)
@@ -410,13 +468,18 @@ class Scenario:
     method: str
     path: str
     query: str
-    end_user: str
+    headers: dict[str, str]
     body: bytes | None = None
     with_bare: bool = True
 
     @property
     def target(self) -> str:
         return f"{self.path}?{self.query}" if self.query else self.path
+
+    @property
+    def end_user(self) -> str:
+        """What tells Conductor's companies apart for the bare app's lookup ("" elsewhere)."""
+        return self.headers.get("Conductor-End-User-Id", "")
 
 
 @dataclass
@@ -427,6 +490,7 @@ class Load:
     requests: int
     failures: int  # non-2xx responses plus socket errors; any makes the figures suspect
     cpu_us_per_request: float | None = None
+    peak_rss_mib: float | None = None  # the server's, its processes summed, at the end of the run
     # Share of the machine's CPUs that processes other than the server and wrk used meanwhile.
     other_cpu_share: float | None = None
 
@@ -434,6 +498,7 @@ class Load:
 @dataclass
 class Row:
     scenario: str
+    workers: int
     timeledger: Load
     bare: Load | None = None
     target: float | None = None
@@ -452,14 +517,10 @@ class WrkSettings:
     executable: str = "wrk"
 
 
-def lua_script(scenario: Scenario, api_key: str) -> str:
+def lua_script(scenario: Scenario) -> str:
     """Request set-up plus a done() that prints the figures as one JSON line (latencies in µs)."""
-    lines = [
-        f'wrk.method = "{scenario.method}"',
-        f'wrk.headers["Authorization"] = "Bearer {api_key}"',
-        f'wrk.headers["Conductor-End-User-Id"] = "{scenario.end_user}"',
-        'wrk.headers["Content-Type"] = "application/json"',
-    ]
+    lines = [f'wrk.method = "{scenario.method}"', 'wrk.headers["Content-Type"] = "application/json"']
+    lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in scenario.headers.items()]
     if scenario.body is not None:
         lines.append(f"wrk.body = [==[{scenario.body.decode()}]==]")
     lines.append(
@@ -507,6 +568,7 @@ def measure(settings: WrkSettings, server: Server, scenario: Scenario, script: P
     before = (cpu_seconds(server.pid), machine_busy_seconds(), children_cpu_seconds(), time.monotonic())
     load = run_wrk(settings, url, script, settings.duration_s)
     after = (cpu_seconds(server.pid), machine_busy_seconds(), children_cpu_seconds(), time.monotonic())
+    load.peak_rss_mib = peak_rss_mib(server.pid)
     if before[0] is None or after[0] is None or not load.requests:
         return load
     server_s = after[0] - before[0]
@@ -524,7 +586,7 @@ def capture(client: Client, scenarios: list[Scenario], path: Path) -> None:
     """Record timeledger's response to each scenario's request, in the form bare_app.py reads."""
     captured = []
     for s in scenarios:
-        reply = client.send(s.method, s.target, s.end_user, s.body)
+        reply = client.send(s.method, s.target, s.headers, s.body)
         captured.append(
             {
                 "method": s.method,
@@ -573,7 +635,11 @@ def _cpu(load: Load | None) -> str:
 
 def _row_line(row: Row) -> str:
     tl, bare = row.timeledger, row.bare
-    line = f"{row.scenario:<34} {tl.requests_per_s:>8.0f} {tl.p50_ms:>7.2f} {tl.p99_ms:>8.2f} {_cpu(tl)} | "
+    rss = f"{tl.peak_rss_mib:>6.0f}" if tl.peak_rss_mib is not None else f"{'-':>6}"
+    line = (
+        f"{row.scenario:<40} {row.workers:>2} {tl.requests_per_s:>8.0f} {tl.p50_ms:>7.2f} {tl.p99_ms:>8.2f} "
+    )
+    line += f"{_cpu(tl)} {rss} | "
     if bare is None or row.ratio is None:
         line += f"{'-':>8} {'-':>6} {'-':>6} {'-':>7} | {'-':>6}"
     else:
@@ -587,17 +653,19 @@ def _row_line(row: Row) -> str:
 
 def print_report(report: Report) -> None:
     header = (
-        f"{'scenario':<34} {'tl req/s':>8} {'p50 ms':>7} {'p99 ms':>8} {'cpu µs':>7} | "
+        f"{'scenario':<40} {'w':>2} {'tl req/s':>8} {'p50 ms':>7} {'p99 ms':>8} {'cpu µs':>7} {'rss MB':>6} "
+        "| "
         f"{'bare r/s':>8} {'p50':>6} {'p99':>6} {'cpu µs':>7} | {'ratio':>6}  target   result"
     )
     print("\n" + header + "\n" + "-" * len(header))
     for row in report.rows:
         print(_row_line(row))
-    cost = report.list_cost
+    cost, big_rows = report.list_cost, report.seeding["big_rows"]
     judged_by = "CPU/request" if cost["by_cpu"] else "req/s"
     judged = cost["by_cpu"] or cost["by_requests_per_s"]
     print(
-        f"\nlist page 100k vs 1k: cost {cost['by_cpu']:.2f}x by CPU/request, "
+        f"\nlist page {big_rows:,} vs {SMALL_COMPANY_ROWS:,} rows: cost {cost['by_cpu']:.2f}x by CPU/request,"
+        " "
         f"{cost['by_requests_per_s']:.2f}x by req/s, {cost['by_p50']:.2f}x by p50   "
         f"target <= {LIST_COST_TARGET}x by {judged_by}  {verdict(judged <= LIST_COST_TARGET)}"
     )
@@ -607,8 +675,9 @@ def print_report(report: Report) -> None:
             f"remainingCount, {c.company}: first-page query() {c.page_ms:.2f} ms in-process, of which the "
             f"COUNT {c.count_ms:.2f} ms ({share:.0%})\n    plan: {c.plan}"
         )
-    rows = {r.scenario: r for r in report.rows}
-    first, tail = rows["list page (100k)"].timeledger, rows["list page (100k), tail: no COUNT"].timeledger
+    first_workers = report.settings["workers"][0]
+    rows = {r.scenario: r for r in report.rows if r.workers == first_workers}
+    first, tail = rows[BIG_PAGE].timeledger, rows[TAIL_PAGE].timeledger
     if first.cpu_us_per_request is not None and tail.cpu_us_per_request is not None:
         print(
             f"    over HTTP: first page {first.cpu_us_per_request / 1000:.1f} ms CPU/request, a page of the "
@@ -626,14 +695,12 @@ def _print_context(report: Report) -> None:
     s, w = report.seeding, report.settings
     print(
         f"\nseeding: {SMALL_COMPANY_ROWS:,} activities through the API in {s['api_s']:.1f} s "
-        f"({SMALL_COMPANY_ROWS / s['api_s']:.0f}/s, so {BIG_COMPANY_ROWS:,} would take "
-        f"~{BIG_COMPANY_ROWS / SMALL_COMPANY_ROWS * s['api_s']:.0f} s); {BIG_COMPANY_ROWS:,} in bulk "
-        f"in {s['bulk_s']:.1f} s"
+        f"({SMALL_COMPANY_ROWS / s['api_s']:.0f}/s); {s['big_rows']:,} in bulk in {s['bulk_s']:.1f} s"
     )
     print(
         f"settings: wrk -t{w['threads']} -c{w['connections']}, {w['warmup_s']} s warm-up + "
-        f"{w['duration_s']} s measured per run, keep-alive, loopback; uvicorn httptools+uvloop, "
-        f"1 worker, access log off; SQLite (WAL); {os.cpu_count()} CPUs"
+        f"{w['duration_s']} s measured per run, keep-alive, loopback; granian (ASGI), "
+        f"workers {', '.join(map(str, w['workers']))}, access log off; {w['database']}; {os.cpu_count()} CPUs"
     )
     loads = [load for row in report.rows for load in (row.timeledger, row.bare) if load]
     shares = [load.other_cpu_share for load in loads if load.other_cpu_share is not None]
@@ -657,39 +724,65 @@ def write_json(report: Report, path: Path) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument(
+        "--database", help="an empty PostgreSQL database to fill (default: a new SQLite file)"
+    )
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="server worker counts (default 1)"
+    )
     parser.add_argument("--duration", type=int, default=10, help="measured seconds per run (default 10)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per run (default 2)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    parser.add_argument(
+        "--big-rows", type=int, default=BIG_COMPANY_ROWS, help="activities of the big company"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args()
 
 
-def setup_data(client: Client, database_url: str, credentials: dict[str, Any]) -> dict[str, Any]:
+def setup_data(client: Client, database_url: str, demo: dict[str, Any], big_rows: int) -> dict[str, Any]:
     """The companies and ids the scenarios need, and how long seeding took."""
+    credentials = demo["conductor"]
     demo_user, publishable_key = credentials["end_user_id"], credentials["publishable_key"]
-    employee = client.send("GET", f"{QBD}/employees", demo_user).json()["data"][0]["id"]
-    activity = client.send("GET", f"{ACTIVITIES}?limit=1", demo_user).json()["data"][0]["id"]
+    employee = client.qbd("GET", f"{QBD}/employees", demo_user).json()["data"][0]["id"]
+    activity = client.qbd("GET", f"{ACTIVITIES}?limit=1", demo_user).json()["data"][0]["id"]
     small_user, small_employee = new_company(client, database_url, publishable_key, "Small Co")
     big_user, big_employee = new_company(client, database_url, publishable_key, "Big Co")
     progress(f"creating {SMALL_COMPANY_ROWS:,} activities through the API")
     api_s, template_id = seed_through_api(client, small_user, small_employee, SMALL_COMPANY_ROWS)
-    template = client.send("GET", f"{ACTIVITIES}/{template_id}", small_user).json()
-    progress(f"writing {BIG_COMPANY_ROWS:,} activities in bulk")
-    bulk_s = seed_in_bulk(database_url, template_id, big_user, big_employee, BIG_COMPANY_ROWS)
-    check_bulk_row(client, big_user, template)
+    template = client.qbd("GET", f"{ACTIVITIES}/{template_id}", small_user).json()
+    progress(f"writing {big_rows:,} activities in bulk")
+    bulk_s = seed_in_bulk(database_url, template_id, big_user, big_employee, big_rows)
+    check_bulk_row(client, big_user, template, big_rows)
+    freshbooks, qbtime = demo["freshbooks"], demo["quickbooks_time"]
+    entries = f"/timetracking/business/{freshbooks['business_id']}/time_entries"
+    fb_headers = {"Authorization": f"Bearer {freshbooks['access_token']}"}
+    qbt_headers = {"Authorization": f"Bearer {qbtime['access_token']}"}
+    qbt_sheets = client.send("GET", f"{TIMESHEETS}?start_date=2000-01-01", qbt_headers).json()
+    qbt_jobcodes = client.send("GET", "/api/v1/jobcodes", qbt_headers).json()
     return {
         "demo_user": demo_user,
         "employee": employee,
         "activity": activity,
         "small_user": small_user,
         "big_user": big_user,
-        "seeding": {"api_s": api_s, "bulk_s": bulk_s},
+        "conductor": conductor_headers(credentials["api_key"], demo_user),
+        "freshbooks": fb_headers,
+        "fb_entries": entries,
+        "fb_entry": client.send("GET", entries, fb_headers).json()["time_entries"][0]["id"],
+        "fb_identity": freshbooks["identity_id"],
+        "quickbooks_time": qbt_headers,
+        "qbt_user": qbtime["user_id"],
+        "qbt_sheet": next(iter(qbt_sheets["results"]["timesheets"])),
+        "qbt_jobcode": next(iter(qbt_jobcodes["results"]["jobcodes"])),
+        "seeding": {"api_s": api_s, "bulk_s": bulk_s, "big_rows": big_rows},
     }
 
 
 def tail_cursor(database_url: str, end_user: str) -> str:
-    """A cursor 150 rows from the end of the big company: a full page, then nothing left to count."""
+    """A cursor 150 rows from the end of the big company: a full page, then nothing left to count.
+    Made for the measured query (``limit=150``), as a cursor belongs to the query that made it."""
     from sqlalchemy import select
 
     from timeledger.dialects.conductor.paging import encode_cursor
@@ -709,85 +802,127 @@ def tail_cursor(database_url: str, end_user: str) -> str:
             ).scalar_one()
     finally:
         engine.dispose()
-    return encode_cursor(("", key))
+    return encode_cursor([("limit", str(PAGE_SIZE))], ("", key))
 
 
 def scenarios(data: dict[str, Any], tail: str) -> list[Scenario]:
     create = activity_body(data["employee"], date(2026, 1, 5), 5400)
+    qbd, small, big = data["conductor"], dict(data["conductor"]), dict(data["conductor"])
+    small["Conductor-End-User-Id"], big["Conductor-End-User-Id"] = data["small_user"], data["big_user"]
+    fb_entry = {"is_logged": True, "duration": 3600, "started_at": "2026-01-05T09:00:00Z"}
+    fb_entry["identity_id"] = data["fb_identity"]
+    qbt_sheet = {"user_id": data["qbt_user"], "jobcode_id": int(data["qbt_jobcode"]), "type": "manual"}
+    qbt_sheet |= {"date": "2026-01-05", "duration": 3600}
+    fb, qbt = data["freshbooks"], data["quickbooks_time"]
     return [
-        Scenario("retrieve", "GET", f"{ACTIVITIES}/{data['activity']}", "", data["demo_user"]),
-        Scenario("create", "POST", ACTIVITIES, "", data["demo_user"], create),
-        Scenario("list page (1k)", "GET", ACTIVITIES, PAGE_QUERY, data["small_user"]),
-        Scenario("list page (100k)", "GET", ACTIVITIES, PAGE_QUERY, data["big_user"]),
+        Scenario("conductor retrieve", "GET", f"{ACTIVITIES}/{data['activity']}", "", qbd),
+        Scenario("conductor create", "POST", ACTIVITIES, "", qbd, create),
+        Scenario(SMALL_PAGE, "GET", ACTIVITIES, PAGE_QUERY, small),
+        Scenario(BIG_PAGE, "GET", ACTIVITIES, PAGE_QUERY, big),
+        Scenario(TAIL_PAGE, "GET", ACTIVITIES, f"{PAGE_QUERY}&cursor={tail}", big, with_bare=False),
+        Scenario("freshbooks GET time entry", "GET", f"{data['fb_entries']}/{data['fb_entry']}", "", fb),
         Scenario(
-            "list page (100k), tail: no COUNT",
-            "GET",
-            ACTIVITIES,
-            f"{PAGE_QUERY}&cursor={tail}",
-            data["big_user"],
-            with_bare=False,
+            "freshbooks POST time entry",
+            "POST",
+            data["fb_entries"],
+            "",
+            fb,
+            json_bytes({"time_entry": fb_entry}),
+        ),
+        Scenario("quickbooks time GET timesheet", "GET", TIMESHEETS, f"ids={data['qbt_sheet']}", qbt),
+        Scenario(
+            "quickbooks time POST timesheet", "POST", TIMESHEETS, "", qbt, json_bytes({"data": [qbt_sheet]})
         ),
     ]
 
 
-def start_timeledger(workdir: Path, stack: ExitStack) -> tuple[str, dict[str, Any], Server]:
-    """A migrated database with the demo in it, and ``timeledger serve --workers 1`` on it."""
-    database_url = f"sqlite:///{workdir / 'bench.db'}"
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def prepare_database(workdir: Path, database: str | None) -> tuple[str, dict[str, Any]]:
+    """A migrated database with the demo in it; the demo's credentials (base URL set later)."""
+    database_url = database or f"sqlite:///{workdir / 'bench.db'}"
     timeledger_cli("migrate", database_url=database_url)
+    demo = timeledger_cli("demo", database_url=database_url)
+    return database_url, json.loads(demo)
+
+
+def start_timeledger(database_url: str, workers: int, stack: ExitStack) -> Server:
     port = free_port()
-    demo = timeledger_cli("demo", "--base-url", f"http://127.0.0.1:{port}", database_url=database_url)
     env = {**os.environ, "TIMELEDGER_DATABASE_URL": database_url}
-    serve = [sys.executable, "-m", "timeledger", "serve", "--workers", "1", "--port", str(port)]
-    server = stack.enter_context(running(serve, port, env))
-    return database_url, json.loads(demo)["conductor"], server
+    serve = [sys.executable, "-m", "timeledger", "serve", "--workers", str(workers), "--port", str(port)]
+    return stack.enter_context(running(serve, port, env))
 
 
 def run(args: argparse.Namespace, workdir: Path, stack: ExitStack) -> Report:
     settings = WrkSettings(args.threads, args.connections, args.duration, args.warmup, ensure_wrk())
     progress("migrating, creating the demo, starting timeledger serve")
-    database_url, credentials, timeledger = start_timeledger(workdir, stack)
-    client = Client(timeledger.url, credentials["api_key"])
-    stack.callback(client.close)
-    data = setup_data(client, database_url, credentials)
-    progress("timing the COUNT behind remainingCount")
-    counts = [
-        time_count(database_url, data["small_user"], f"{SMALL_COMPANY_ROWS:,} rows"),
-        time_count(database_url, data["big_user"], f"{BIG_COMPANY_ROWS:,} rows"),
-    ]
-    plan = scenarios(data, tail_cursor(database_url, data["big_user"]))
-    capture(client, [s for s in plan if s.with_bare], workdir / "responses.json")
-    json_ms = time_json_encoders(client.send("GET", f"{ACTIVITIES}?{PAGE_QUERY}", data["small_user"]).body)
-    bare_port = free_port()
-    bare_app = [sys.executable, str(BENCH / "bare_app.py"), "--port", str(bare_port)]
-    bare = stack.enter_context(
-        running([*bare_app, "--responses", str(workdir / "responses.json")], bare_port)
-    )
-
+    database_url, demo = prepare_database(workdir, args.database)
+    with ExitStack() as setup:
+        server = start_timeledger(database_url, 1, setup)
+        client = Client(server.url, demo["conductor"]["api_key"])
+        setup.callback(client.close)
+        data = setup_data(client, database_url, demo, args.big_rows)
+        progress("timing the COUNT behind remainingCount")
+        counts = [
+            time_count(database_url, data["small_user"], f"{SMALL_COMPANY_ROWS:,} rows"),
+            time_count(database_url, data["big_user"], f"{args.big_rows:,} rows"),
+        ]
+        plan = scenarios(data, tail_cursor(database_url, data["big_user"]))
+        responses = workdir / "responses.json"
+        capture(client, [s for s in plan if s.with_bare], responses)
+        json_ms = time_json_encoders(client.qbd("GET", f"{ACTIVITIES}?{PAGE_QUERY}", data["small_user"]).body)
     rows = []
-    for s in plan:
-        script = workdir / f"scenario-{len(rows)}.lua"
-        script.write_text(lua_script(s, credentials["api_key"]))
-        progress(f"{s.name}: timeledger{', bare' if s.with_bare else ''}")
-        row = Row(s.name, measure(settings, timeledger, s, script), target=TARGETS.get(s.name))
-        if s.with_bare:
-            row.bare = measure(settings, bare, s, script)
-        rows.append(row)
-    # The framework's own floor: the retrieve bytes through one Starlette route, against bare.
-    floor_port = free_port()
-    floor_app = [*bare_app[:-2], "--port", str(floor_port), "--responses", str(workdir / "responses.json")]
-    with running([*floor_app, "--starlette"], floor_port) as floor:
-        progress("retrieve through a bare Starlette route")
-        script = workdir / "scenario-floor.lua"
-        script.write_text(lua_script(plan[0], credentials["api_key"]))
-        rows.append(Row(FRAMEWORK_FLOOR, measure(settings, floor, plan[0], script), bare=rows[0].bare))
+    for workers in args.workers:
+        rows += run_scenarios(settings, plan, database_url, workers, responses, workdir)
+    pages = {r.scenario: r.timeledger for r in rows if r.workers == args.workers[0]}
     return Report(
-        settings=asdict(settings),
+        settings={**asdict(settings), "workers": args.workers, "database": database_url.split(":")[0]},
         rows=rows,
-        list_cost=list_cost(rows[2].timeledger, rows[3].timeledger),
+        list_cost=list_cost(pages[SMALL_PAGE], pages[BIG_PAGE]),
         counts=counts,
         seeding=data["seeding"],
         json_ms=json_ms,
     )
+
+
+def run_scenarios(
+    settings: WrkSettings,
+    plan: list[Scenario],
+    database_url: str,
+    workers: int,
+    responses: Path,
+    workdir: Path,
+) -> list[Row]:
+    """Every scenario against timeledger and the bare app, each started with ``workers`` workers,
+    then the retrieve through one Starlette route on granian (the framework's own floor)."""
+    rows: list[Row] = []
+    bare_app = [sys.executable, str(BENCH / "bare_app.py"), "--workers", str(workers)]
+    bare_app += ["--responses", str(responses)]
+    with ExitStack() as stack:
+        timeledger = start_timeledger(database_url, workers, stack)
+        bare_port = free_port()
+        bare = stack.enter_context(running([*bare_app, "--port", str(bare_port)], bare_port))
+        for s in plan:
+            script = workdir / f"scenario-{len(rows)}.lua"
+            script.write_text(lua_script(s))
+            against = "timeledger, bare" if s.with_bare else "timeledger"
+            progress(f"{s.name}, {workers} worker{'s' if workers > 1 else ''}: {against}")
+            row = Row(s.name, workers, measure(settings, timeledger, s, script))
+            row.target = TARGETS.get(s.name) if workers == 1 else None
+            if s.with_bare:
+                row.bare = measure(settings, bare, s, script)
+            rows.append(row)
+    floor_port = free_port()
+    with running([*bare_app, "--port", str(floor_port), "--starlette"], floor_port) as floor:
+        progress("retrieve through a bare Starlette route")
+        script = workdir / "scenario-floor.lua"
+        script.write_text(lua_script(plan[0]))
+        rows.append(
+            Row(FRAMEWORK_FLOOR, workers, measure(settings, floor, plan[0], script), bare=rows[0].bare)
+        )
+    return rows
 
 
 def list_cost(small: Load, big: Load) -> dict[str, float]:

@@ -78,6 +78,7 @@ class Server:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # the server and its worker processes: one group to kill
         )
         reader = threading.Thread(target=self._read_log, args=(self.process.stderr,), daemon=True)
         reader.start()
@@ -120,7 +121,7 @@ class Server:
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as in a crash or power cut."""
         assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL) if self.workers > 1 else self.process.kill()
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
@@ -129,7 +130,7 @@ class Server:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
 

@@ -41,5 +41,5 @@ def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
 
 
 def app_from_env() -> Starlette:
-    """The factory ``timeledger serve`` hands to uvicorn (one per worker process)."""
+    """The factory ``timeledger serve`` hands to granian (one per worker process)."""
     return build_app(Settings.from_env())

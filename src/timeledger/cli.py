@@ -115,7 +115,7 @@ def _uow(settings: Settings) -> SqlUnitOfWork:
 
 
 def _check_port_free(host: str, port: int, advice: str) -> None:
-    """Refuse, in one line, a host and port nothing can listen on; bound the way uvicorn binds
+    """Refuse, in one line, a host and port nothing can listen on; bound the way granian binds
     (SO_REUSEADDR), so a port left in TIME_WAIT by a stopped server counts as free."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -168,14 +168,13 @@ def demo(database_url: str | None, base_url: str) -> None:
     click.echo(json.dumps(credentials, indent=2))
 
 
-def _log_config(access_log: bool) -> dict[str, Any]:
-    """uvicorn's logging, quiet but for warnings, and (if asked) one access line per request on stdout."""
-    from uvicorn.config import LOGGING_CONFIG
+def _log_config() -> dict[str, Any]:
+    """granian's logging with its messages on stderr (warnings only, set by the caller) and the
+    access lines, when asked for, on stdout."""
+    from granian.log import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["uvicorn.error"]["level"] = "WARNING"
-    config["loggers"]["uvicorn.asgi"] = {"level": "WARNING"}
-    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
+    config["handlers"]["console"]["stream"] = "ext://sys.stderr"
     return config
 
 
@@ -192,7 +191,9 @@ def _log_config(access_log: bool) -> dict[str, Any]:
 )
 def serve(database_url: str | None, host: str, port: int, workers: int, access_log: bool) -> None:
     """Run the HTTP server. Refuses an unmigrated database: run `timeledger migrate` first."""
-    import uvicorn
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
 
     settings = _settings(database_url)
     _engine(settings).dispose()
@@ -203,18 +204,17 @@ def serve(database_url: str | None, host: str, port: int, workers: int, access_l
         f"{workers} worker{'' if workers == 1 else 's'})",
         err=True,
     )
-    uvicorn.run(
+    Granian(
         "timeledger.app:app_from_env",
         factory=True,
-        host=host,
+        interface=Interfaces.ASGI,
+        address=host,
         port=port,
         workers=workers,
-        http="httptools",
-        loop="uvloop",
-        access_log=access_log,
-        log_config=_log_config(access_log),
-        log_level=None,
-    )
+        log_level=LogLevels.warning,
+        log_dictconfig=_log_config(),
+        log_access=access_log,
+    ).serve()
 
 
 @main.group("keys")

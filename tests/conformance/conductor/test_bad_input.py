@@ -116,12 +116,20 @@ def _raw_post(server: Server, path: str, headers: dict[str, str]) -> bytes:
     return answer
 
 
-def _length(answer: bytes) -> int:
-    for line in answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+def _header(answer: bytes, wanted: bytes) -> bytes | None:
+    for line in answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return int(value)
-    return 0
+        if name.strip().lower() == wanted:
+            return value.strip()
+    return None
+
+
+def _length(answer: bytes) -> int:
+    return int(_header(answer, b"content-length") or 0)
+
+
+def _closes(answer: bytes) -> bool:
+    return (_header(answer, b"connection") or b"").lower() == b"close"
 
 
 def test_an_unauthenticated_huge_body_is_refused_unread(server: Server) -> None:
@@ -136,6 +144,7 @@ def test_an_unauthenticated_huge_body_is_refused_unread(server: Server) -> None:
     )
     assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
     assert b"AUTHENTICATION_ERROR" in answer
+    assert _closes(answer)  # the unread body is still on the connection: no request may follow it
 
 
 def test_an_authenticated_body_over_the_limit_is_a_413_unread(server: Server, demo: dict[str, Any]) -> None:
@@ -150,6 +159,7 @@ def test_an_authenticated_body_over_the_limit_is_a_413_unread(server: Server, de
     )
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b'"REQUEST_TOO_LARGE"' in answer and b"1,000,000 bytes" in answer
+    assert _closes(answer)
 
 
 def test_a_chunked_body_over_the_limit_is_a_413(http: httpx.Client, unchanged: None) -> None:

@@ -182,8 +182,6 @@ def from_exception(request: Request, error: Exception) -> ConductorError | None:
 def error_response(request: Request, error: ConductorError) -> Response:
     # Only an unexpected 5xx of our own may be worth retrying; every refusal repeats identically.
     headers = {} if error.type == "INTERNAL_ERROR" else {"x-should-retry": "false"}
-    if error.status == 413:
-        headers["Connection"] = "close"  # the unread body is still on the connection
     return json_response(request, error.to_body(request_id(request)), error.status, headers)
 
 

@@ -281,8 +281,6 @@ def from_exception(request: Request, error: Exception) -> FreshBooksError | None
 
 def error_response(request: Request, error: FreshBooksError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if error.status == 401 else {}
-    if error.status == 413:
-        headers["Connection"] = "close"  # the unread body is still on the connection
     return Response(
         orjson.dumps(error.body(family_of(request.url.path))),
         status_code=error.status,

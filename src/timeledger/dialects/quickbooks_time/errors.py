@@ -120,10 +120,7 @@ def from_exception(request: Request, error: Exception) -> QuickBooksTimeError | 
 
 
 def error_response(error: QuickBooksTimeError) -> Response:
-    headers = {"Connection": "close"} if error.status == 413 else None
-    return Response(
-        orjson.dumps(error.body()), status_code=error.status, media_type="application/json", headers=headers
-    )
+    return Response(orjson.dumps(error.body()), status_code=error.status, media_type="application/json")
 
 
 def refusal(request: Request, error: Exception) -> Response | None:

@@ -126,20 +126,25 @@ def route(
         return response
 
     async def run(request: Request) -> Response:
+        unread = body is not Body.NONE and declares_body(request)
         try:
             check_no_nul(request.path_params, "")
             for name, value in request.query_params.multi_items():
                 check_no_nul(value, name)
             raw, params = b"", None
-            if body is not Body.NONE and declares_body(request):
+            if unread:
                 if authenticate is not anonymous:
                     await run_blocking(request, gate, request)
                 raw = await read_body(request)
+                unread = False
             if body is Body.PARAMS:
                 params = await parse_params(request, raw) if raw else {}
             return await run_blocking(request, unit, request, raw, params)
         except Exception as error:
-            return refuse(dialect, request, error)
+            response = refuse(dialect, request, error)
+            if unread:  # answered before its body was read: the connection cannot carry another request
+                response.headers["Connection"] = "close"
+            return response
 
     run.__name__ = handler.__name__
     run.__doc__ = handler.__doc__
