@@ -21,6 +21,7 @@ from timeledger.dialects.scaffold.errors import BodyTooLargeError, MalformedBody
 from timeledger.dialects.scaffold.values import check_no_nul
 
 MAX_BODY_BYTES = 1_000_000
+SMALL_BODY_BYTES = 65_536
 MAX_FORM_FIELDS = 100
 
 
@@ -30,6 +31,13 @@ def declares_body(request: Request) -> bool:
     if length is not None:
         return length.strip() not in ("", "0")
     return "chunked" in request.headers.get("transfer-encoding", "").lower()
+
+
+def declares_small_body(request: Request) -> bool:
+    """Whether ``Content-Length`` promises at most ``SMALL_BODY_BYTES``: a body that costs less to
+    read than a transaction of its own to authenticate the caller first."""
+    length = (request.headers.get("content-length") or "").strip()
+    return length.isascii() and length.isdigit() and len(length) <= 6 and int(length) <= SMALL_BODY_BYTES
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:

@@ -3,9 +3,10 @@
 A dialect gives the scaffold its ``Dialect`` (how its API answers and refuses) and, per route, an
 authentication strategy and a synchronous handler. For every request the scaffold then:
 
-1. refuses text in the path or query that no database column may hold (NUL), authenticates the
-   caller before reading a byte of the body (in a short read of its own), so an unauthenticated
-   upload is refused unread, and reads the body with a size limit;
+1. refuses text in the path or query that no database column may hold (NUL), and reads the body
+   with a size limit; a body that may be large (over 64 KiB, or chunked), or that is parsed before
+   the unit of work (``Body.PARAMS``), only after authenticating the caller in a short read of its
+   own, so an unauthenticated upload is refused unread and a bad caller always hears so first;
 2. opens one unit of work (a writer unless the route only reads), authenticates again inside it,
    runs the handler (parse, one service call, render) and turns its payload into the response, so
    every read rendering needs happens in the same transaction; a writer then commits, once;
@@ -32,7 +33,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from timeledger.dialects.scaffold.blocking import run_blocking
-from timeledger.dialects.scaffold.bodies import declares_body, parse_json, parse_params, read_body
+from timeledger.dialects.scaffold.bodies import (
+    declares_body,
+    declares_small_body,
+    parse_json,
+    parse_params,
+    read_body,
+)
 from timeledger.dialects.scaffold.values import check_no_nul
 from timeledger.ledger.ports import UnitOfWork
 
@@ -133,7 +140,7 @@ def route(
                 check_no_nul(value, name)
             raw, params = b"", None
             if unread:
-                if authenticate is not anonymous:
+                if authenticate is not anonymous and not (body is Body.RAW and declares_small_body(request)):
                     await run_blocking(request, gate, request)
                 raw = await read_body(request)
                 unread = False

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from timeledger.ledger.tenancy import AuthSession, Company, Organization
 from timeledger.ledger.tenancy import Connection as QbdConnection
+from timeledger.store.hot import Hot
 from timeledger.store.tables import api_keys, auth_sessions, companies, connections, organizations
 
 _COMPANY = select(
@@ -24,7 +27,7 @@ _COMPANY = select(
 _named_company = _COMPANY.where(
     companies.c.public_id == bindparam("public_id"), companies.c.deleted_at.is_(None)
 ).subquery()
-_KEY_AND_COMPANY = (
+_KEY_AND_COMPANY = Hot(
     select(
         organizations.c.id.label("org_id"),
         organizations.c.name.label("org_name"),
@@ -45,7 +48,7 @@ def _organization(row: RowMapping) -> Organization:
     return Organization(row["id"], row["name"], row["publishable_key"], row["created_at"])
 
 
-def _company(row: RowMapping) -> Company:
+def _company(row: Mapping[str, Any]) -> Company:
     connection = None
     if row["conn_id"] is not None:
         connection = QbdConnection(
@@ -161,11 +164,7 @@ class SqlTenancyRepository:
         self, key_hash: str, public_id: str
     ) -> tuple[Organization, Company | None] | None:
         """One round trip per request: the key's organization, outer-joined to the named live company."""
-        row = (
-            self._conn.execute(_KEY_AND_COMPANY, {"key_hash": key_hash, "public_id": public_id})
-            .mappings()
-            .first()
-        )
+        row = _KEY_AND_COMPANY.first(self._conn, {"key_hash": key_hash, "public_id": public_id})
         if row is None:
             return None
         organization = Organization(

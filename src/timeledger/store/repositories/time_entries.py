@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, bindparam, case, false, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from timeledger.ledger.records import DeletedRecord, Ref, TimeEntry
 from timeledger.ledger.time_entries import TimeEntryDraft, ended_at
 from timeledger.ledger.values import BillingStatus, ListKind, TransactionKind
 from timeledger.store.filters import deleted_conditions, updated_conditions
+from timeledger.store.hot import Hot
 from timeledger.store.repositories.lists import extra_in, extra_not_in
 from timeledger.store.tables import (
     companies,
@@ -60,14 +61,14 @@ _BY_KEY = (
     time_entries.c.id == bindparam("id"),
     time_entries.c.deleted_at.is_(None),
 )
-_GET_ANY = _SELECT.where(*_BY_KEY)
-_GET_STOPPED = _SELECT.where(*_BY_KEY, time_entries.c.duration_seconds.is_not(None))
+_GET_ANY = Hot(_SELECT.where(*_BY_KEY))
+_GET_STOPPED = Hot(_SELECT.where(*_BY_KEY, time_entries.c.duration_seconds.is_not(None)))
 _NEW_TRANSACTION = insert(transactions)
 _NEW_TIME_ENTRY = insert(time_entries)
 _NEW_TIMER = insert(timers)
 
 
-def _record(row: RowMapping) -> TimeEntry:
+def _record(row: Mapping[str, Any]) -> TimeEntry:
     refs = {
         attr: Ref(row[column], row[f"{column}_name"], row[f"{column}_created"])
         if row[column] is not None
@@ -215,7 +216,7 @@ class SqlTimeEntryRepository:
 
     def get(self, company_key: int, key: int, *, include_running: bool = False) -> TimeEntry | None:
         statement = _GET_ANY if include_running else _GET_STOPPED
-        row = self._conn.execute(statement, {"company_id": company_key, "id": key}).mappings().first()
+        row = statement.first(self._conn, {"company_id": company_key, "id": key})
         return _record(row) if row else None
 
     def add(

@@ -1,0 +1,106 @@
+"""Hot statements: a Core statement compiled once per database, run straight on the DBAPI connection.
+
+SQLAlchemy's ``Connection.execute`` costs tens of microseconds per statement in its own machinery
+(cache lookup, execution context, result set-up) before the database sees anything, which is most of
+a request for the few statements every request runs: authentication, a record by key, an insert.
+A ``Hot`` statement keeps the schema and the SQL where they are, in Core, and does that work once:
+the SQL text, the order of its parameters, their defaults, and each column's bind and result
+conversion are taken from SQLAlchemy's own compilation, so a row reads back exactly as through
+``Connection.execute``. Run on the DBAPI connection of the open transaction, a statement is one
+prepared statement per connection: sqlite3 caches it by its text, psycopg prepares it after a few
+runs.
+
+Statements with expanding ``IN`` parameters are not hot (their SQL changes with the list length).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import Executable
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    sql: str
+    positional: bool
+    names: tuple[str, ...]
+    defaults: tuple[Any, ...]
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    keys: tuple[str, ...]
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+class Hot:
+    """One statement, compiled for each dialect on first use. ``rows``/``first`` return dicts keyed
+    by the statement's column labels; ``run`` returns the DBAPI cursor (for ``rowcount``)."""
+
+    __slots__ = ("_plans", "_statement")
+
+    def __init__(self, statement: Executable) -> None:
+        self._statement = statement
+        self._plans: dict[str, _Plan] = {}
+
+    def _plan(self, dialect: Dialect) -> _Plan:
+        plan = self._plans.get(dialect.name)
+        if plan is None:
+            plan = self._plans[dialect.name] = _compile(self._statement, dialect)
+        return plan
+
+    def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Any:
+        plan = self._plan(conn.dialect)
+        values = []
+        for name, default, bind in zip(plan.names, plan.defaults, plan.binds, strict=True):
+            value = params.get(name, default) if params else default
+            if value is _MISSING:
+                raise KeyError(f"no value for the parameter {name!r}")
+            values.append(bind(value) if bind is not None and value is not None else value)
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        return dbapi.execute(
+            plan.sql, values if plan.positional else dict(zip(plan.names, values, strict=True))
+        )
+
+    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        plan = self._plan(conn.dialect)
+        return [_row(plan, raw) for raw in self.run(conn, params).fetchall()]
+
+    def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        plan = self._plan(conn.dialect)
+        raw = self.run(conn, params).fetchone()
+        return None if raw is None else _row(plan, raw)
+
+
+def _row(plan: _Plan, raw: Any) -> dict[str, Any]:
+    return {
+        key: (convert(value) if convert is not None else value)
+        for key, convert, value in zip(plan.keys, plan.results, raw, strict=True)
+    }
+
+
+def _compile(statement: Executable, dialect: Dialect) -> _Plan:
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    if any(bind.expanding for bind in compiled.binds.values()):
+        raise ValueError("a statement with an expanding IN parameter cannot be hot")
+    names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.bind_names.values())
+    by_name = {name: bind for bind, name in compiled.bind_names.items()}
+    # A parameter the caller names (``bindparam("key")``) is required; a literal of the statement
+    # itself (``kind == "time"``) carries its value.
+    defaults = tuple(_MISSING if by_name[n].required else by_name[n].effective_value for n in names)
+    processors = compiled._bind_processors
+    columns = compiled._result_columns
+    return _Plan(
+        sql=compiled.string,
+        positional=bool(compiled.positional),
+        names=names,
+        defaults=defaults,
+        binds=tuple(processors.get(n) for n in names),
+        keys=tuple(c.keyname for c in columns),
+        results=tuple(c.type._cached_result_processor(dialect, None) for c in columns),
+    )
