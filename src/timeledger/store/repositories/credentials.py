@@ -3,13 +3,15 @@ emails failed sign-ins tried) arrive already hashed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, RowMapping, bindparam, delete, insert, select, update
 
 from timeledger.ledger.credentials import AuthorizationCode, OAuthClient, OAuthToken, PersonLogin
 from timeledger.ledger.tenancy import Company
+from timeledger.store.hot import Hot
 from timeledger.store.tables import (
     companies,
     login_failures,
@@ -37,7 +39,7 @@ def _client(row: RowMapping) -> OAuthClient:
     )
 
 
-def _token(row: RowMapping) -> OAuthToken:
+def _token(row: Mapping[str, Any]) -> OAuthToken:
     return OAuthToken(
         key=row["id"],
         client_key=row["client_id"],
@@ -66,6 +68,7 @@ _TOKEN = (
     .join(companies, companies.c.id == oauth_tokens.c.company_id)
     .where(companies.c.deleted_at.is_(None))
 )
+_TOKEN_BY_ACCESS = Hot(_TOKEN.where(oauth_tokens.c.access_hash == bindparam("access_hash")))
 
 
 class SqlCredentialRepository:
@@ -184,7 +187,7 @@ class SqlCredentialRepository:
         )
 
     def token_by_access(self, access_hash: str) -> OAuthToken | None:
-        row = self._conn.execute(_TOKEN.where(oauth_tokens.c.access_hash == access_hash)).mappings().first()
+        row = _TOKEN_BY_ACCESS.first(self._conn, {"access_hash": access_hash})
         return _token(row) if row else None
 
     def token_by_refresh(self, refresh_hash: str) -> OAuthToken | None:

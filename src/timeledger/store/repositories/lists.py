@@ -21,6 +21,7 @@ from timeledger.store.filters import (
     status_conditions,
     updated_conditions,
 )
+from timeledger.store.hot import Hot
 from timeledger.store.tables import companies, currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
@@ -58,18 +59,15 @@ _DIRECT = (
 )
 
 # Built once: building and hashing a statement per call costs more than running it on SQLite.
-_BY_KEY = (
-    list_entries.c.company_id == bindparam("company_id"),
-    list_entries.c.id == bindparam("id"),
-    list_entries.c.kind.in_(bindparam("kinds", expanding=True)),
-)
-_GET_ANY = _SELECT.where(*_BY_KEY)
-_GET_LIVE = _SELECT.where(*_BY_KEY, list_entries.c.deleted_at.is_(None))
-_LINKS = (
-    select(list_links.c.entry_id, list_links.c.role, _target.c.id, _target.c.full_name, _target.c.created_at)
-    .join(_target, _target.c.id == list_links.c.target_id)
-    .where(list_links.c.entry_id.in_(bindparam("keys", expanding=True)))
-)
+_LINKS_SELECT = select(
+    list_links.c.entry_id, list_links.c.role, _target.c.id, _target.c.full_name, _target.c.created_at
+).join(_target, _target.c.id == list_links.c.target_id)
+_LINKS = _LINKS_SELECT.where(list_links.c.entry_id.in_(bindparam("keys", expanding=True)))
+# One entry by key, as hot statements (store/hot.py): its kind is checked after the read.
+_ONE = (list_entries.c.company_id == bindparam("company_id"), list_entries.c.id == bindparam("id"))
+_ONE_ANY = Hot(_SELECT.where(*_ONE))
+_ONE_LIVE = Hot(_SELECT.where(*_ONE, list_entries.c.deleted_at.is_(None)))
+_LINKS_OF_ONE = Hot(_LINKS_SELECT.where(list_links.c.entry_id == bindparam("key")))
 
 
 # Ledger text fields a list query may match on, and their columns.
@@ -122,7 +120,7 @@ class SqlListRepository:
         return [self._record(r, links.get(r["id"], {})) for r in rows]
 
     @staticmethod
-    def _record(row: RowMapping, links: Mapping[str, Ref]) -> ListEntry:
+    def _record(row: Mapping[str, Any], links: Mapping[str, Ref]) -> ListEntry:
         root_key = row["root_id"]
         parent = (
             # The parent shares the entry's root, unless it is that root.
@@ -160,11 +158,15 @@ class SqlListRepository:
     def get(
         self, company_key: int, kinds: Iterable[ListKind], key: int, *, include_deleted: bool = False
     ) -> ListEntry | None:
-        statement = _GET_ANY if include_deleted else _GET_LIVE
-        params = {"company_id": company_key, "id": key, "kinds": [k.value for k in kinds]}
-        rows = self._conn.execute(statement, params).mappings().all()
-        records = self._records(rows)
-        return records[0] if records else None
+        statement = _ONE_ANY if include_deleted else _ONE_LIVE
+        row = statement.first(self._conn, {"company_id": company_key, "id": key})
+        if row is None or ListKind(row["kind"]) not in set(kinds):
+            return None
+        links = {
+            link["role"]: Ref(link["id"], link["full_name"], link["created_at"])
+            for link in _LINKS_OF_ONE.rows(self._conn, {"key": key})
+        }
+        return self._record(row, links)
 
     def by_full_names(self, company_key: int, kind: ListKind, full_names: Iterable[str]) -> list[ListEntry]:
         rows = (

@@ -63,9 +63,32 @@ _BY_KEY = (
 )
 _GET_ANY = Hot(_SELECT.where(*_BY_KEY))
 _GET_STOPPED = Hot(_SELECT.where(*_BY_KEY, time_entries.c.duration_seconds.is_not(None)))
-_NEW_TRANSACTION = insert(transactions)
-_NEW_TIME_ENTRY = insert(time_entries)
+_NEW_TRANSACTION = Hot(
+    insert(transactions)
+    .values(company_id=bindparam("company_id"), kind=bindparam("kind"), created_at=bindparam("created_at"))
+    .returning(transactions.c.id)
+)
+# Every column but deleted_at, each a parameter ``add`` passes.
+_NEW_TIME_ENTRY = insert(time_entries).values(
+    {c.name: bindparam(c.name) for c in time_entries.c if c.name != "deleted_at"}
+)
+_NEW_TIME_ENTRY_HOT = Hot(_NEW_TIME_ENTRY)
 _NEW_TIMER = insert(timers)
+
+
+def _count_upsert(upsert: Any) -> Hot:
+    """Add ``delta`` to the company's live count of logged entries, creating its row if need be."""
+    return Hot(
+        upsert(time_entry_counts)
+        .values(company_id=bindparam("company_id"), logged=bindparam("delta"))
+        .on_conflict_do_update(
+            index_elements=[time_entry_counts.c.company_id],
+            set_={"logged": time_entry_counts.c.logged + bindparam("delta")},
+        )
+    )
+
+
+_COUNT_CHANGE = {"sqlite": _count_upsert(sqlite_insert), "postgresql": _count_upsert(postgresql_insert)}
 
 
 def _record(row: Mapping[str, Any]) -> TimeEntry:
@@ -194,14 +217,7 @@ class SqlTimeEntryRepository:
         delta = int(_is_logged(after)) - int(_is_logged(before))
         if delta == 0:
             return
-        upsert = sqlite_insert if self._conn.dialect.name == "sqlite" else postgresql_insert
-        statement = upsert(time_entry_counts).values(company_id=company_key, logged=delta)
-        self._conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=[time_entry_counts.c.company_id],
-                set_={"logged": time_entry_counts.c.logged + delta},
-            )
-        )
+        _COUNT_CHANGE[self._conn.dialect.name].run(self._conn, {"company_id": company_key, "delta": delta})
 
     def _logged_count(self, company_key: int) -> int:
         count = self._conn.execute(
@@ -222,9 +238,11 @@ class SqlTimeEntryRepository:
     def add(
         self, company_key: int, draft: TimeEntryDraft, billing_status: BillingStatus, now: datetime
     ) -> TimeEntry:
-        key = self._conn.execute(
-            _NEW_TRANSACTION, {"company_id": company_key, "kind": "time_entry", "created_at": now}
-        ).inserted_primary_key[0]
+        created = _NEW_TRANSACTION.first(
+            self._conn, {"company_id": company_key, "kind": "time_entry", "created_at": now}
+        )
+        assert created is not None
+        key = created["id"]
         fields = {name: getattr(draft, name) for name in _FIELD_COLUMNS}
         fields["billing_status"] = billing_status
         fields["extra"] = dict(draft.extra)
@@ -234,7 +252,7 @@ class SqlTimeEntryRepository:
         row["timer_id"] = self._new_timer(company_key, now) if draft.duration_seconds is None else None
         if draft.duration_seconds is not None:
             # Only a running timer can break a constraint here (one per person): no savepoint needed.
-            self._conn.execute(_NEW_TIME_ENTRY, row)
+            _NEW_TIME_ENTRY_HOT.run(self._conn, row)
         else:
             try:
                 with self._conn.begin_nested():
