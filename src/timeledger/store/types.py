@@ -36,7 +36,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 def _sqlite_utc(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value + "+00:00")  # stored without an offset, in UTC
+    except ValueError:  # text that carries an offset of its own
+        return datetime.fromisoformat(value).astimezone(UTC)
 
 
 class DecimalText(TypeDecorator[Decimal]):
