@@ -257,8 +257,15 @@ class Client:
         self.api_key = api_key  # Conductor's secret key, for ``qbd``
 
     def send(self, method: str, target: str, headers: dict[str, str], body: bytes | None = None) -> Reply:
-        self._conn.request(method, target, body=body, headers={"Content-Type": "application/json", **headers})
-        response = self._conn.getresponse()
+        headers = {"Content-Type": "application/json", **headers}
+        try:
+            self._conn.request(method, target, body=body, headers=headers)
+            response = self._conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closes a connection left idle (granian: 30 s), as during bulk seeding.
+            self._conn.close()
+            self._conn.request(method, target, body=body, headers=headers)
+            response = self._conn.getresponse()
         reply = Reply(response.status, response.getheader("content-type", ""), response.read())
         if not 200 <= reply.status < 300:
             raise RuntimeError(f"{method} {target} -> {reply.status}: {reply.body[:300]!r}")

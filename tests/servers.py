@@ -46,9 +46,11 @@ def fresh_database(backend: str, tmp_dir: Path) -> str:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TIMELEDGER_DATABASE_URL": database_url}
-    return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=120)
+def run_cli(
+    *args: str, database_url: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "TIMELEDGER_DATABASE_URL": database_url, **(env or {})}
+    return subprocess.run([*CLI, *args], env=full_env, capture_output=True, text=True, timeout=120)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from timeledger.store.unit_of_work import KeptConnections, SqlUnitOfWork
 
 
 def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, settings.sqlite_synchronous)
     routes = by_path(
         [*conductor.routes(), *freshbooks.routes(), *quickbooks_time.routes(), *oauth_consent.routes()]
     )

@@ -72,7 +72,10 @@ port_option = click.option(
 
 
 def _settings(database_url: str | None) -> Settings:
-    return Settings.from_env(database_url)
+    try:
+        return Settings.from_env(database_url)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _upgrade(url: str) -> None:
@@ -244,6 +247,21 @@ def keys_create(database_url: str | None, publishable_key: str | None, name: str
         publishable_key = organization.publishable_key
     click.echo(json.dumps({"secret_key": secret, "publishable_key": publishable_key}, indent=2))
     click.echo("The secret key is shown only now; timeledger keeps only its hash.", err=True)
+
+
+@keys_group.command("revoke")
+@database_option
+@click.option("--key", "secret", required=True, help="The secret key to revoke (sk_...).")
+def keys_revoke(database_url: str | None, secret: str) -> None:
+    """Revoke a secret key: requests that send it are refused from the next one on."""
+    from timeledger.auth.errors import AuthError
+    from timeledger.auth.keys import revoke_api_key
+
+    try:
+        revoke_api_key(_uow(_settings(database_url)), secret)
+    except AuthError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"revoked the secret key {secret[:10]}...", err=True)
 
 
 @main.group("end-users")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.commands import assert_refused
-from tests.servers import run_cli
+from tests.servers import free_port, run_cli
 
 NO_ORGANIZATION = "No organization has that publishable key. (pk_bogus)"
 
@@ -16,6 +16,11 @@ NO_ORGANIZATION = "No organization has that publishable key. (pk_bogus)"
 def test_a_key_for_an_unknown_organization_is_refused(migrated_database: str) -> None:
     refused = run_cli("keys", "create", "--organization", "pk_bogus", database_url=migrated_database)
     assert_refused(refused, NO_ORGANIZATION)
+
+
+def test_revoking_a_key_nobody_has_is_refused(migrated_database: str) -> None:
+    refused = run_cli("keys", "revoke", "--key", "sk_tl_never_issued", database_url=migrated_database)
+    assert_refused(refused, "No organization has that secret key.")
 
 
 def test_an_end_user_for_an_unknown_organization_is_refused(migrated_database: str) -> None:
@@ -89,3 +94,9 @@ def test_the_version_is_the_installed_package_version() -> None:
     shown = run_cli("--version", database_url="sqlite:///unused.db")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout == f"timeledger, version {version('timeledger')}\n"
+
+
+def test_an_unknown_sqlite_synchronous_setting_is_refused(migrated_database: str) -> None:
+    env = {"TIMELEDGER_SQLITE_SYNCHRONOUS": "off"}
+    refused = run_cli("serve", "--port", str(free_port()), database_url=migrated_database, env=env)
+    assert_refused(refused, "TIMELEDGER_SQLITE_SYNCHRONOUS is 'off'; it may be normal, full, extra")

@@ -50,6 +50,15 @@ def create_api_key(uow: UnitOfWork, publishable_key: str) -> str:
     return secret
 
 
+def revoke_api_key(uow: UnitOfWork, secret: str) -> None:
+    """Revoke a secret key: from the next request on, in every server process, it is refused (no
+    process keeps authentication it could not check against the database)."""
+    with uow.write():
+        if not uow.tenancy.remove_api_key(hash_secret(secret)):
+            raise AuthError("invalid_api_key", "No organization has that secret key.")
+        uow.commit()
+
+
 def bearer_secret(authorization: str | None) -> str:
     """The secret in an ``Authorization: Bearer <secret>`` header, or AuthError."""
     scheme, _, secret = (authorization or "").partition(" ")

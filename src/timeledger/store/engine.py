@@ -29,7 +29,8 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_synchronous: str = "normal") -> Engine:
+    """``sqlite_synchronous``: see ``settings.SQLITE_SYNCHRONOUS`` (ignored for PostgreSQL)."""
     url = normalise_url(url)
     if not is_sqlite(url):
         # As many connections as the worker threads that may hold one (anyio's default limit, 40).
@@ -51,7 +52,7 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={sqlite_synchronous.upper()}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

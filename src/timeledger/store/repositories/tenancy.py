@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
 
 from timeledger.ledger.tenancy import AuthSession, Company, Organization
 from timeledger.ledger.tenancy import Connection as QbdConnection
@@ -88,6 +88,9 @@ class SqlTenancyRepository:
                 organization_id=organization_key, key_hash=key_hash, prefix=prefix, created_at=now
             )
         )
+
+    def remove_api_key(self, key_hash: str) -> bool:
+        return bool(self._conn.execute(delete(api_keys).where(api_keys.c.key_hash == key_hash)).rowcount)
 
     def organization_by_key_hash(self, key_hash: str) -> Organization | None:
         row = (
