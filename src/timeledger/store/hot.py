@@ -10,16 +10,17 @@ conversion are taken from SQLAlchemy's own compilation, so a row reads back exac
 prepared statement per connection: sqlite3 caches it by its text, psycopg prepares it after a few
 runs.
 
-Statements with expanding ``IN`` parameters are not hot (their SQL changes with the list length).
+An ``IN`` list changes the SQL with its length, so a ``HotIn`` keeps one hot statement per length,
+built from a function of the list's parameters, and splits a long list into several statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import BindParameter, Connection, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
 
@@ -34,7 +35,8 @@ class _Plan:
     defaults: tuple[Any, ...]
     binds: tuple[Callable[[Any], Any] | None, ...]
     keys: tuple[str, ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
+    # (key, conversion) for the columns whose values SQLAlchemy converts; the rest pass as they are
+    conversions: tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 class Hot:
@@ -77,11 +79,38 @@ class Hot:
         return None if raw is None else _row(plan, raw)
 
 
+class HotIn:
+    """A statement over a list of values (``column.in_(params)``), hot for each list length up to
+    ``chunk``; a longer list is read in chunks, so the statement must not order or limit."""
+
+    __slots__ = ("_build", "_by_length", "_chunk")
+
+    def __init__(self, build: Callable[[list[BindParameter[Any]]], Executable], chunk: int = 50) -> None:
+        self._build = build
+        self._chunk = chunk
+        self._by_length: dict[int, Hot] = {}
+
+    def rows(
+        self, conn: Connection, values: Sequence[Any], params: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(values), self._chunk):
+            part = values[start : start + self._chunk]
+            hot = self._by_length.get(len(part))
+            if hot is None:
+                names = [bindparam(f"in_{i}") for i in range(len(part))]
+                hot = self._by_length[len(part)] = Hot(self._build(names))
+            found += hot.rows(conn, {**(params or {}), **{f"in_{i}": v for i, v in enumerate(part)}})
+        return found
+
+
 def _row(plan: _Plan, raw: Any) -> dict[str, Any]:
-    return {
-        key: (convert(value) if convert is not None else value)
-        for key, convert, value in zip(plan.keys, plan.results, raw, strict=True)
-    }
+    row = dict(zip(plan.keys, raw, strict=True))
+    for key, convert in plan.conversions:
+        value = row[key]
+        if value is not None:
+            row[key] = convert(value)
+    return row
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Plan:
@@ -102,5 +131,9 @@ def _compile(statement: Executable, dialect: Dialect) -> _Plan:
         defaults=defaults,
         binds=tuple(processors.get(n) for n in names),
         keys=tuple(c.keyname for c in columns),
-        results=tuple(c.type._cached_result_processor(dialect, None) for c in columns),
+        conversions=tuple(
+            (c.keyname, convert)
+            for c in columns
+            if (convert := c.type._cached_result_processor(dialect, None)) is not None
+        ),
     )

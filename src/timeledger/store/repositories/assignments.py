@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, update
 
 from timeledger.ledger.assignments import JobAssignment
 from timeledger.ledger.queries import AssignmentQuery, Page
 from timeledger.ledger.records import Ref
 from timeledger.store.filters import updated_conditions
+from timeledger.store.hot import HotIn
 from timeledger.store.repositories.lists import extra_in, extra_not_in
 from timeledger.store.tables import job_assignments, list_entries
 
@@ -28,6 +29,17 @@ _SELECT = select(
 ).select_from(
     job_assignments.join(_customer, _customer.c.id == job_assignments.c.customer_id).outerjoin(
         _person, _person.c.id == job_assignments.c.person_id
+    )
+)
+
+
+# Which of a list of customers and jobs everyone is (actively) assigned to.
+_TO_EVERYONE = HotIn(
+    lambda keys: select(job_assignments.c.customer_id).where(
+        job_assignments.c.company_id == bindparam("company_id"),
+        job_assignments.c.customer_id.in_(keys),
+        job_assignments.c.person_id.is_(None),
+        job_assignments.c.is_active.is_(True),
     )
 )
 
@@ -139,17 +151,8 @@ class SqlAssignmentRepository:
 
     def assigned_to_everyone(self, company_key: int, customer_keys: Iterable[int]) -> set[int]:
         """Which of these customers and jobs everyone is (actively) assigned to."""
-        a = job_assignments.c
-        return set(
-            self._conn.execute(
-                select(a.customer_id).where(
-                    a.company_id == company_key,
-                    a.customer_id.in_(list(customer_keys)),
-                    a.person_id.is_(None),
-                    a.is_active.is_(True),
-                )
-            ).scalars()
-        )
+        rows = _TO_EVERYONE.rows(self._conn, list(customer_keys), {"company_id": company_key})
+        return {row["customer_id"] for row in rows}
 
     def latest_update(self, company_key: int) -> datetime | None:
         a = job_assignments.c

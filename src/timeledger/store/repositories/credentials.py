@@ -68,6 +68,9 @@ _TOKEN = (
     .join(companies, companies.c.id == oauth_tokens.c.company_id)
     .where(companies.c.deleted_at.is_(None))
 )
+_LIVE_COMPANY = Hot(
+    select(companies).where(companies.c.id == bindparam("id"), companies.c.deleted_at.is_(None))
+)
 _TOKEN_BY_ACCESS = Hot(_TOKEN.where(oauth_tokens.c.access_hash == bindparam("access_hash")))
 
 
@@ -212,13 +215,7 @@ class SqlCredentialRepository:
         )
 
     def company_by_key(self, company_key: int) -> Company | None:
-        row = (
-            self._conn.execute(
-                select(companies).where(companies.c.id == company_key, companies.c.deleted_at.is_(None))
-            )
-            .mappings()
-            .first()
-        )
+        row = _LIVE_COMPANY.first(self._conn, {"id": company_key})
         if row is None:
             return None
         return Company(

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from timeledger.ledger.errors import DuplicateNameError, StaleRevisionError
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import ListQuery, Page
 from timeledger.ledger.records import DeletedRecord, ListEntry, Ref
-from timeledger.ledger.values import ListKind
+from timeledger.ledger.values import ActiveStatus, ListKind
 from timeledger.store import like
 from timeledger.store.filters import (
     deleted_conditions,
@@ -21,7 +21,7 @@ from timeledger.store.filters import (
     status_conditions,
     updated_conditions,
 )
-from timeledger.store.hot import Hot
+from timeledger.store.hot import Hot, HotIn
 from timeledger.store.tables import companies, currencies, list_entries, list_links
 
 _parent = list_entries.alias("parent")
@@ -62,12 +62,31 @@ _DIRECT = (
 _LINKS_SELECT = select(
     list_links.c.entry_id, list_links.c.role, _target.c.id, _target.c.full_name, _target.c.created_at
 ).join(_target, _target.c.id == list_links.c.target_id)
-_LINKS = _LINKS_SELECT.where(list_links.c.entry_id.in_(bindparam("keys", expanding=True)))
 # One entry by key, as hot statements (store/hot.py): its kind is checked after the read.
 _ONE = (list_entries.c.company_id == bindparam("company_id"), list_entries.c.id == bindparam("id"))
 _ONE_ANY = Hot(_SELECT.where(*_ONE))
 _ONE_LIVE = Hot(_SELECT.where(*_ONE, list_entries.c.deleted_at.is_(None)))
 _LINKS_OF_ONE = Hot(_LINKS_SELECT.where(list_links.c.entry_id == bindparam("key")))
+_LINKS_OF = HotIn(lambda keys: _LINKS_SELECT.where(list_links.c.entry_id.in_(keys)))
+# Entries of one kind by key, deleted or not: how other APIs fetch the people and jobs a page names.
+_OF_KIND_BY_KEYS = HotIn(
+    lambda keys: _SELECT.where(
+        list_entries.c.company_id == bindparam("company_id"),
+        list_entries.c.kind == bindparam("kind"),
+        list_entries.c.id.in_(keys),
+    )
+)
+_WITH_CHILDREN = HotIn(
+    lambda keys: (
+        select(list_entries.c.parent_id)
+        .where(
+            list_entries.c.company_id == bindparam("company_id"),
+            list_entries.c.parent_id.in_(keys),
+            list_entries.c.deleted_at.is_(None),
+        )
+        .distinct()
+    )
+)
 
 
 # Ledger text fields a list query may match on, and their columns.
@@ -109,14 +128,14 @@ class SqlListRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def _records(self, rows: Sequence[RowMapping]) -> list[ListEntry]:
+    def _records(self, rows: Sequence[Mapping[str, Any]]) -> list[ListEntry]:
         if not rows:
             return []
         links: dict[int, dict[str, Ref]] = {}
-        keys = [r["id"] for r in rows]
-        link_rows = self._conn.execute(_LINKS, {"keys": keys}).all()
-        for entry_id, role, key, full_name, created_at in link_rows:
-            links.setdefault(entry_id, {})[role] = Ref(key, full_name, created_at)
+        for link in _LINKS_OF.rows(self._conn, [r["id"] for r in rows]):
+            links.setdefault(link["entry_id"], {})[link["role"]] = Ref(
+                link["id"], link["full_name"], link["created_at"]
+            )
         return [self._record(r, links.get(r["id"], {})) for r in rows]
 
     @staticmethod
@@ -346,14 +365,8 @@ class SqlListRepository:
 
     def with_children(self, company_key: int, keys: Iterable[int]) -> set[int]:
         """Which of these entries have a live entry directly below them."""
-        c = list_entries.c
-        return set(
-            self._conn.execute(
-                select(c.parent_id)
-                .where(c.company_id == company_key, c.parent_id.in_(list(keys)), c.deleted_at.is_(None))
-                .distinct()
-            ).scalars()
-        )
+        rows = _WITH_CHILDREN.rows(self._conn, list(keys), {"company_id": company_key})
+        return {row["parent_id"] for row in rows}
 
     def latest_update(self, company_key: int, kinds: Iterable[ListKind]) -> datetime | None:
         c = list_entries.c
@@ -390,6 +403,13 @@ class SqlListRepository:
 
     def query(self, company_key: int, query: ListQuery) -> Page[ListEntry]:
         c = list_entries.c
+        if query.key_filter and query == ListQuery(
+            query.kind, key_filter=query.key_filter, status=ActiveStatus.ALL, deleted=None
+        ):  # only "these keys": hot statements (store/hot.py), in the order a query would give
+            params = {"company_id": company_key, "kind": query.kind.value}
+            rows = _OF_KIND_BY_KEYS.rows(self._conn, sorted(set(query.key_filter)), params)
+            rows.sort(key=lambda row: row["id"])
+            return Page(items=self._records(rows), remaining=0)
         conditions = [c.company_id == company_key, c.kind == query.kind.value]
         names = query.names
         conditions += name_conditions(names, c.name_key, c.full_name_key)

@@ -91,22 +91,29 @@ def _count_upsert(upsert: Any) -> Hot:
 _COUNT_CHANGE = {"sqlite": _count_upsert(sqlite_insert), "postgresql": _count_upsert(postgresql_insert)}
 
 
+# Per reference column: its attribute, and the keys of its name and creation time in a row.
+_REF_KEYS = tuple((column, attr, f"{column}_name", f"{column}_created") for column, attr in _REFS.items())
+_LIST_KINDS = {kind.value: kind for kind in ListKind}
+_BILLING_STATUSES = {status.value: status for status in BillingStatus}
+
+
 def _record(row: Mapping[str, Any]) -> TimeEntry:
+    # Runs once per row of every page: plain lookups rather than enum calls and ``replace``.
     refs = {
-        attr: Ref(row[column], row[f"{column}_name"], row[f"{column}_created"])
-        if row[column] is not None
-        else None
-        for column, attr in _REFS.items()
+        attr: None if row[column] is None else Ref(row[column], row[name], row[created])
+        for column, attr, name, created in _REF_KEYS
     }
-    if refs["customer"] is not None:
-        refs["customer"] = replace(refs["customer"], root_key=row["customer_id_root"])
+    if row["customer_id"] is not None:
+        refs["customer"] = Ref(
+            row["customer_id"], row["customer_id_name"], row["customer_id_created"], row["customer_id_root"]
+        )
     return TimeEntry(
         key=row["id"],
         company_key=row["company_id"],
-        person_kind=ListKind(row["person_kind"]),
+        person_kind=_LIST_KINDS[row["person_kind"]],
         work_date=row["work_date"],
         duration_seconds=row["duration_seconds"],
-        billing_status=BillingStatus(row["billing_status"]),
+        billing_status=_BILLING_STATUSES[row["billing_status"]],
         revision=row["revision"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],

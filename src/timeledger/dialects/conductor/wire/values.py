@@ -21,7 +21,7 @@ _DURATION = re.compile(
 
 def render_timestamp(moment: datetime) -> str:
     """QuickBooks objects carry the company's local offset; our companies keep UTC (``+00:00``)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return (moment if moment.tzinfo is UTC else moment.astimezone(UTC)).isoformat(timespec="seconds")
 
 
 def render_platform_timestamp(moment: datetime) -> str:
