@@ -25,6 +25,7 @@ test: $(BIN)/timeledger
 
 bench: $(BIN)/timeledger
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/statements.py
 
 clean:
 	rm -rf $(VENV) timeledger.db timeledger.db-wal timeledger.db-shm .demo.json

@@ -59,8 +59,8 @@ def make_engine(url: str, sqlite_synchronous: str = "normal") -> Engine:
     def _begin(connection: Any) -> None:
         # A writer takes the write lock up front: a deferred transaction that read first could
         # otherwise be refused (SQLITE_BUSY) when it tries to write after another writer.
-        # Straight on the driver: through exec_driver_sql this one statement cost as much as the
-        # pool checkout around it (bench/run.py's profile).
+        # Straight on the driver, as hot statements are (store/hot.py): through exec_driver_sql
+        # this one word went through SQLAlchemy's whole execution machinery on every request.
         connection.connection.driver_connection.execute(
             "BEGIN IMMEDIATE" if connection.info.get("write") else "BEGIN"
         )

@@ -1,8 +1,9 @@
 """Hot statements: a Core statement compiled once per database, run straight on the DBAPI connection.
 
-SQLAlchemy's ``Connection.execute`` costs tens of microseconds per statement in its own machinery
-(cache lookup, execution context, result set-up) before the database sees anything, which is most of
-a request for the few statements every request runs: authentication, a record by key, an insert.
+SQLAlchemy's ``Connection.execute`` spends more time per statement in its own machinery (cache
+lookup, execution context, result set-up) than SQLite spends running it (``python
+bench/statements.py`` times one statement both ways), which is most of a request for the few
+statements every request runs: authentication, a record by key, an insert.
 A ``Hot`` statement keeps the schema and the SQL where they are, in Core, and does that work once:
 the SQL text, the order of its parameters, their defaults, and each column's bind and result
 conversion are taken from SQLAlchemy's own compilation, so a row reads back exactly as through

@@ -29,7 +29,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
         """On SQLite, the stored text parsed in one C call: SQLAlchemy's own parse (a regex, then
-        the decorator) was the largest cost of reading a row with a few timestamps."""
+        the decorator) stood out in the profile of reading a row with a few timestamps."""
         if dialect.name == "sqlite":
             return _sqlite_utc
         return super().result_processor(dialect, coltype)

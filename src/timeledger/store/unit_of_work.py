@@ -26,7 +26,8 @@ from timeledger.store.repositories.time_entries import SqlTimeEntryRepository
 
 class KeptConnections:
     """One open connection per thread, kept between units of work instead of going back to the
-    pool: checking a connection out and in again cost as much as a retrieve's two statements.
+    pool: checking a connection out and in again costs more than the statements of a retrieve
+    (``python bench/statements.py`` times an empty unit of work both ways).
 
     For SQLite, where a connection is a file handle that cannot drop; a PostgreSQL connection
     goes back to the pool, which pings it before the next use. A unit of work opened while the
