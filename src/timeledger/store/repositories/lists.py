@@ -66,7 +66,6 @@ _LINKS_SELECT = select(
 _ONE = (list_entries.c.company_id == bindparam("company_id"), list_entries.c.id == bindparam("id"))
 _ONE_ANY = Hot(_SELECT.where(*_ONE))
 _ONE_LIVE = Hot(_SELECT.where(*_ONE, list_entries.c.deleted_at.is_(None)))
-_LINKS_OF_ONE = Hot(_LINKS_SELECT.where(list_links.c.entry_id == bindparam("key")))
 _LINKS_OF = HotIn(lambda keys: _LINKS_SELECT.where(list_links.c.entry_id.in_(keys)))
 # Entries of one kind by key, deleted or not: how other APIs fetch the people and jobs a page names.
 _OF_KIND_BY_KEYS = HotIn(
@@ -183,7 +182,7 @@ class SqlListRepository:
             return None
         links = {
             link["role"]: Ref(link["id"], link["full_name"], link["created_at"])
-            for link in _LINKS_OF_ONE.rows(self._conn, {"key": key})
+            for link in _LINKS_OF.rows(self._conn, [key])
         }
         return self._record(row, links)
 
@@ -407,7 +406,7 @@ class SqlListRepository:
             query.kind, key_filter=query.key_filter, status=ActiveStatus.ALL, deleted=None
         ):  # only "these keys": hot statements (store/hot.py), in the order a query would give
             params = {"company_id": company_key, "kind": query.kind.value}
-            rows = _OF_KIND_BY_KEYS.rows(self._conn, sorted(set(query.key_filter)), params)
+            rows = _OF_KIND_BY_KEYS.rows(self._conn, list(dict.fromkeys(query.key_filter)), params)
             rows.sort(key=lambda row: row["id"])
             return Page(items=self._records(rows), remaining=0)
         conditions = [c.company_id == company_key, c.kind == query.kind.value]
