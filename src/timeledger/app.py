@@ -17,6 +17,7 @@ from timeledger.dialects.quickbooks_time import routes as quickbooks_time
 from timeledger.dialects.scaffold.endpoints import by_path, exception_handlers
 from timeledger.dialects.scaffold.pages import PAGES
 from timeledger.settings import Settings
+from timeledger.store import hot
 from timeledger.store.engine import make_engine
 from timeledger.store.unit_of_work import KeptConnections, SqlUnitOfWork
 
@@ -35,6 +36,7 @@ def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     # Conductor answers every other path: its SDK is the one pointed at the bare server URL + /v1.
     app = Starlette(routes=routes, exception_handlers=exception_handlers(owners, conductor.CONDUCTOR))
     app.state.engine = engine
+    hot.prepare(engine.dialect)
     sqlite = engine.dialect.name == "sqlite"
     app.state.unit_of_work = partial(SqlUnitOfWork, engine, KeptConnections(engine) if sqlite else None)
     app.state.inline_store_calls = sqlite  # see dialects/scaffold/blocking.py

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
 
 _MISSING = object()
+_EVERY: list[Hot] = []  # the hot statements ``prepare`` compiles at start-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +42,17 @@ class _Plan:
 
 
 class Hot:
-    """One statement, compiled for each dialect on first use. ``rows``/``first`` return dicts keyed
-    by the statement's column labels; ``run`` returns the DBAPI cursor (for ``rowcount``)."""
+    """One statement, compiled for each dialect by ``prepare`` at start-up (or on first use).
+    ``rows``/``first`` return dicts keyed by the statement's column labels; ``run`` returns the
+    DBAPI cursor (for ``rowcount``)."""
 
     __slots__ = ("_plans", "_statement")
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: Executable, *, prepared_at_start: bool = True) -> None:
         self._statement = statement
         self._plans: dict[str, _Plan] = {}
+        if prepared_at_start:
+            _EVERY.append(self)
 
     def _plan(self, dialect: Dialect) -> _Plan:
         plan = self._plans.get(dialect.name)
@@ -80,6 +84,12 @@ class Hot:
         return None if raw is None else _row(plan, raw)
 
 
+def prepare(dialect: Dialect) -> None:
+    """Compile every hot statement for ``dialect`` now (at start-up) rather than on first use."""
+    for hot in _EVERY:
+        hot._plan(dialect)
+
+
 class HotIn:
     """A statement over a list of values (``column.in_(params)``), hot for each list length up to
     ``chunk``; a longer list is read in chunks, so the statement must not order or limit."""
@@ -100,7 +110,8 @@ class HotIn:
             hot = self._by_length.get(len(part))
             if hot is None:
                 names = [bindparam(f"in_{i}") for i in range(len(part))]
-                hot = self._by_length[len(part)] = Hot(self._build(names))
+                hot = Hot(self._build(names), prepared_at_start=False)  # one per length, on demand
+                self._by_length[len(part)] = hot
             found += hot.rows(conn, {**(params or {}), **{f"in_{i}": v for i, v in enumerate(part)}})
         return found
 
