@@ -46,10 +46,14 @@ class Hot:
     ``rows``/``first`` return dicts keyed by the statement's column labels; ``run`` returns the
     DBAPI cursor (for ``rowcount``)."""
 
-    __slots__ = ("_plans", "_statement")
+    __slots__ = ("_dialect", "_plans", "_statement")
 
-    def __init__(self, statement: Executable, *, prepared_at_start: bool = True) -> None:
+    def __init__(
+        self, statement: Executable, *, dialect: str | None = None, prepared_at_start: bool = True
+    ) -> None:
+        """``dialect``: the one database a statement built with its own constructs runs on."""
         self._statement = statement
+        self._dialect = dialect
         self._plans: dict[str, _Plan] = {}
         if prepared_at_start:
             _EVERY.append(self)
@@ -87,7 +91,8 @@ class Hot:
 def prepare(dialect: Dialect) -> None:
     """Compile every hot statement for ``dialect`` now (at start-up) rather than on first use."""
     for hot in _EVERY:
-        hot._plan(dialect)
+        if hot._dialect in (None, dialect.name):
+            hot._plan(dialect)
 
 
 class HotIn:

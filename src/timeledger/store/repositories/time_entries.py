@@ -76,7 +76,7 @@ _NEW_TIME_ENTRY_HOT = Hot(_NEW_TIME_ENTRY)
 _NEW_TIMER = insert(timers)
 
 
-def _count_upsert(upsert: Any) -> Hot:
+def _count_upsert(upsert: Any, dialect: str) -> Hot:
     """Add ``delta`` to the company's live count of logged entries, creating its row if need be."""
     return Hot(
         upsert(time_entry_counts)
@@ -84,11 +84,15 @@ def _count_upsert(upsert: Any) -> Hot:
         .on_conflict_do_update(
             index_elements=[time_entry_counts.c.company_id],
             set_={"logged": time_entry_counts.c.logged + bindparam("delta")},
-        )
+        ),
+        dialect=dialect,
     )
 
 
-_COUNT_CHANGE = {"sqlite": _count_upsert(sqlite_insert), "postgresql": _count_upsert(postgresql_insert)}
+_COUNT_CHANGE = {
+    "sqlite": _count_upsert(sqlite_insert, "sqlite"),
+    "postgresql": _count_upsert(postgresql_insert, "postgresql"),
+}
 
 
 # Per reference column: its attribute, and the keys of its name and creation time in a row.
