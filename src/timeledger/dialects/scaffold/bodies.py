@@ -36,18 +36,28 @@ def declares_body(request: Request) -> bool:
 def declares_small_body(request: Request) -> bool:
     """Whether ``Content-Length`` promises at most ``SMALL_BODY_BYTES``: a body that costs less to
     read than a transaction of its own to authenticate the caller first."""
-    length = (request.headers.get("content-length") or "").strip()
-    return length.isascii() and length.isdigit() and len(length) <= 6 and int(length) <= SMALL_BODY_BYTES
+    try:
+        length = _declared_length(request)
+    except MalformedBodyError:
+        return False  # refused by read_body, once the caller is known
+    return length is not None and length <= SMALL_BODY_BYTES
+
+
+def _declared_length(request: Request) -> int | None:
+    """``Content-Length`` as a number (None without one; past twelve digits, past any limit)."""
+    length = request.headers.get("content-length")
+    if length is None:
+        return None
+    length = length.strip()
+    if not (length.isascii() and length.isdigit()):
+        raise MalformedBodyError("The Content-Length header is not a number of bytes.")
+    return 10**12 if len(length) > 12 else int(length)
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    length = request.headers.get("content-length")
-    if length is not None:
-        length = length.strip()
-        if not (length.isascii() and length.isdigit()):
-            raise MalformedBodyError("The Content-Length header is not a number of bytes.")
-        if len(length) > 12 or int(length) > limit:
-            raise BodyTooLargeError(limit)
+    length = _declared_length(request)
+    if length is not None and length > limit:
+        raise BodyTooLargeError(limit)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
