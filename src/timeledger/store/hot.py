@@ -65,27 +65,29 @@ class Hot:
         return plan
 
     def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Any:
-        plan = self._plan(conn.dialect)
-        values = []
-        for name, default, bind in zip(plan.names, plan.defaults, plan.binds, strict=True):
-            value = params.get(name, default) if params else default
-            if value is _MISSING:
-                raise KeyError(f"no value for the parameter {name!r}")
-            values.append(bind(value) if bind is not None and value is not None else value)
-        dbapi = conn.connection.driver_connection
-        assert dbapi is not None
-        return dbapi.execute(
-            plan.sql, values if plan.positional else dict(zip(plan.names, values, strict=True))
-        )
+        return _execute(self._plan(conn.dialect), conn, params)
 
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         plan = self._plan(conn.dialect)
-        return [_row(plan, raw) for raw in self.run(conn, params).fetchall()]
+        return [_row(plan, raw) for raw in _execute(plan, conn, params).fetchall()]
 
     def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
         plan = self._plan(conn.dialect)
-        raw = self.run(conn, params).fetchone()
+        raw = _execute(plan, conn, params).fetchone()
         return None if raw is None else _row(plan, raw)
+
+
+def _execute(plan: _Plan, conn: Connection, params: Mapping[str, Any] | None) -> Any:
+    """The plan's SQL on the DBAPI connection of ``conn``'s transaction; the driver's cursor."""
+    values = []
+    for name, default, bind in zip(plan.names, plan.defaults, plan.binds, strict=True):
+        value = params.get(name, default) if params else default
+        if value is _MISSING:
+            raise KeyError(f"no value for the parameter {name!r}")
+        values.append(bind(value) if bind is not None and value is not None else value)
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    return dbapi.execute(plan.sql, values if plan.positional else dict(zip(plan.names, values, strict=True)))
 
 
 def prepare(dialect: Dialect) -> None:
