@@ -1,5 +1,6 @@
 """The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart,
-qbtime (the QuickBooks Time connector, ``connectors/quickbooks_time_cli.py``).
+qbtime (the QuickBooks Time connector, ``connectors/quickbooks_time_cli.py``), sync and sync-runs
+(``connectors/sync/cli.py``).
 
 Every refusal is one line on stderr (``Error: ...``) and a non-zero exit: a bad database URL, an
 unknown organization, a busy port. Tracebacks are for bugs.
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from timeledger.connectors.quickbooks_time_cli import qbtime
+from timeledger.connectors.sync.cli import sync, sync_runs
 from timeledger.settings import Settings
 
 if TYPE_CHECKING:
@@ -143,6 +145,8 @@ def main() -> None:
 
 
 main.add_command(qbtime)
+main.add_command(sync)
+main.add_command(sync_runs)
 
 
 @main.command()

@@ -16,6 +16,8 @@ CLIENTS_READ = "user:clients:read"
 CLIENTS_WRITE = "user:clients:write"
 BILLABLE_ITEMS_READ = "user:billable_items:read"
 BILLABLE_ITEMS_WRITE = "user:billable_items:write"
+# Team members (``/auth/api/v1/businesses/{id}/team_members``): FreshBooks documents only a read scope.
+TEAMS_READ = "user:teams:read"
 
 ALL_SCOPES = (
     PROFILE_READ,
@@ -28,6 +30,7 @@ ALL_SCOPES = (
     CLIENTS_WRITE,
     BILLABLE_ITEMS_READ,
     BILLABLE_ITEMS_WRITE,
+    TEAMS_READ,
 )
 
 # FreshBooks adds the profile scope to every app; so do we.

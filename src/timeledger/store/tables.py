@@ -430,3 +430,61 @@ timers = Table(
 # point at holds nothing but the number itself.
 time_entries.append_column(Column("timer_id", Key))
 Index("uq_time_entries_timer_id", time_entries.c.timer_id, unique=True)
+
+
+# --- the sync's state (migration 0010) --------------------------------------------------------------
+
+# ``timeledger sync`` keeps its state in a timeledger database (``--state``): a route is one source
+# company on one server syncing into one target company, each named by its connector's identity.
+sync_routes = Table(
+    "sync_routes",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    UniqueConstraint("source", "target", name="uq_sync_routes_source_target"),
+)
+
+# Where a route's next read starts, per ``--since`` (``""`` for none): a narrower run must not move
+# the watermark of a wider one past entries it never looked at.
+sync_watermarks = Table(
+    "sync_watermarks",
+    metadata,
+    Column("route_id", Key, ForeignKey("sync_routes.id"), primary_key=True, autoincrement=False),
+    Column("since", String(10), primary_key=True),
+    Column("watermark", UtcDateTime),
+)
+
+# One row per source entry the route has seen: its target entry and both revisions once written.
+# ``status`` "writing"/"deleting" is an intent recorded before the target is touched, so a run
+# killed between the write and its record knows to look for what it may have written. "refused" and
+# "conflict" rows hold the watermark they were read under (``read_since``) until they are resolved.
+sync_pairings = Table(
+    "sync_pairings",
+    metadata,
+    Column("route_id", Key, ForeignKey("sync_routes.id"), primary_key=True, autoincrement=False),
+    Column("source_id", String(200), primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("target_id", String(200)),
+    Column("source_revision", Text),
+    Column("target_revision", Text),
+    Column("work_date", Date, nullable=False),
+    Column("reason", Text),
+    Column("read_since", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per run that was not a dry run: its options, how it ended and its report.
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("route_id", Key, ForeignKey("sync_routes.id"), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Column("status", String(12), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("report", JSON),
+    Column("error", Text),
+    Index("ix_sync_runs_route_id", "route_id", "id"),
+)

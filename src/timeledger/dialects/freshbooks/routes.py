@@ -3,9 +3,9 @@ handler parses, makes one ledger or auth call, and renders.
 
 Time entries, projects and services are project-like (``/timetracking``, ``/projects``,
 ``/comments`` under ``business/{business_id}``); clients are accounting (``/accounting/account/
-{account_id}``); the identity and the token endpoint are under ``/auth``. Authentication is the
-route's ``bearer(scope)`` strategy, run by the scaffold; the token endpoints authenticate the
-client themselves, as OAuth says.
+{account_id}``); the identity, team members and the token endpoint are under ``/auth``.
+Authentication is the route's ``bearer(scope)`` strategy, run by the scaffold; the token endpoints
+authenticate the client themselves, as OAuth says.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ TIME_ENTRIES = "/timetracking/business/{business_id}/time_entries"
 PROJECTS = "/projects/business/{business_id}"
 SERVICES = "/comments/business/{business_id}"
 CLIENTS = "/accounting/account/{account_id}/users/clients"
+TEAM_MEMBERS = "/auth/api/v1/businesses/{business_id}/team_members"
 
 # FreshBooks' access tokens live 12 hours (reference §7).
 ACCESS_TOKEN_SECONDS = 43_200
@@ -88,6 +89,17 @@ def get_current_user(call: Call[OAuthCaller]) -> dict[str, Any]:
     login = login_of(call.uow, person.key)
     company = company_of(call.uow, caller.company_key)
     return {"response": wire.render_identity(person, login.email if login else None, company)}
+
+
+def list_team_members(call: Call[OAuthCaller]) -> dict[str, Any]:
+    """The business's people, under ``response`` as the auth family answers; ``meta`` has FreshBooks'
+    documented ``page``, ``per_page`` and ``total``, and ``pages`` as every other FreshBooks list."""
+    query, page, per_page = wire.parse_team_member_query(call.query)
+    found = lists.list_list_entries(call.uow, call.caller.company_key, query)
+    return {
+        "response": [wire.render_team_member(e) for e in found.items],
+        "meta": page_numbers(page, per_page, total_of(page, per_page, found)),
+    }
 
 
 # --- time entries ---------------------------------------------------------------------------------------
@@ -313,6 +325,7 @@ def routes() -> list[BaseRoute]:
         route(f, "POST", "/auth/oauth/token", token, anonymous, body=Body.PARAMS),
         route(f, "POST", "/auth/oauth/revoke", revoke, anonymous, body=Body.PARAMS),
         route(f, "GET", "/auth/api/v1/users/me", get_current_user, bearer(scopes.PROFILE_READ)),
+        route(f, "GET", TEAM_MEMBERS, list_team_members, bearer(scopes.TEAMS_READ)),
         route(f, "GET", TIME_ENTRIES, list_time_entries, bearer(scopes.TIME_ENTRIES_READ)),
         route(f, "POST", TIME_ENTRIES, create_time_entry, bearer(scopes.TIME_ENTRIES_WRITE)),
         route(f, "GET", TIME_ENTRIES + "/{id}", get_time_entry, bearer(scopes.TIME_ENTRIES_READ)),

@@ -1,5 +1,5 @@
-"""FreshBooks' shapes for time entries (and timers), projects, services, clients and the identity,
-to and from ledger records. The only file that knows FreshBooks' field names.
+"""FreshBooks' shapes for time entries (and timers), projects, services, clients, the identity and
+team members, to and from ledger records. The only file that knows FreshBooks' field names.
 
 Mapping (DESIGN "canonical model"): an identity is a ledger person; a client is a top-level
 customer; a project is a job (a customer with a parent), its ``client_id`` the top-level customer
@@ -948,6 +948,49 @@ def render_identity(person: ListEntry, login_email: str | None, company: Company
                 "accountid": account_id,
             }
         ],
+    }
+
+
+# --- team members --------------------------------------------------------------------------------
+
+
+def parse_team_member_query(params: Mapping[str, str]) -> tuple[ListQuery, int, int]:
+    """A business's team members are its employees, the people its identities are made from;
+    ``active`` filters them as FreshBooks' boolean filters do (true: active ones, false: the others)."""
+    page, per_page = parse_paging(params, 30)
+    status = ActiveStatus.ALL
+    if params.get("active") not in (None, ""):
+        status = ActiveStatus.ACTIVE if parse_flag(params["active"], "active") else ActiveStatus.INACTIVE
+    query = ListQuery(kind=ListKind.EMPLOYEE, status=status, offset=offset(page, per_page), limit=per_page)
+    return query, page, per_page
+
+
+def render_team_member(person: ListEntry) -> dict[str, Any]:
+    """One of ``GET /auth/api/v1/businesses/{id}/team_members`` (FreshBooks' Team Members page), with
+    every documented field. ``identity_id`` is the one ``/users/me`` and time entries show; it is never
+    null here, as every person can be named on a time entry. ``business_role_name`` is the ``owner``
+    ``/users/me`` gives each person's membership. No address or invitation is kept: those are null."""
+    return {
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"timeledger:team_member:{person.key}")),
+        "first_name": person.first_name or person.name,
+        "middle_name": person.middle_name,
+        "last_name": person.last_name or "",
+        "email": person.email,
+        "job_title": None,
+        "street_1": None,
+        "street_2": None,
+        "city": None,
+        "province": None,
+        "country": None,
+        "postal_code": None,
+        "phone_number": person.phone,
+        "business_id": render_business_id(person.company_key),
+        "business_role_name": "owner",
+        "active": person.is_active,
+        "identity_id": render_identity_id(person.key),
+        "invitation_date_accepted": None,
+        "created_at": render_instant(person.created_at),
+        "updated_at": render_instant(person.updated_at),
     }
 
 

@@ -18,6 +18,7 @@ from timeledger.auth.oauth import OAuthApi, OAuthCaller, authenticate_bearer, co
 from timeledger.dialects.oauth_consent import consent_routes
 from timeledger.dialects.quickbooks_time import errors, wire
 from timeledger.dialects.quickbooks_time.errors import ItemRefusal, item_refusal
+from timeledger.dialects.quickbooks_time.paging import parse_paging
 from timeledger.dialects.scaffold.batches import each_in_savepoint
 from timeledger.dialects.scaffold.endpoints import Body, Call, Dialect, anonymous, route
 from timeledger.ledger.errors import LedgerError
@@ -425,6 +426,80 @@ def delete_timesheets(call: Call[OAuthCaller]) -> dict[str, Any]:
     return _deleted(call, "timesheets", delete)
 
 
+# --- custom fields and their items ----------------------------------------------------------------
+
+
+def list_custom_fields(call: Call[OAuthCaller]) -> dict[str, Any]:
+    company = company_of(call.uow, call.caller.company_key)
+    fields = wire.custom_fields_of(call.query, company.created_at)
+    offset, limit = parse_paging(call.query)
+    shown = {str(f): wire.render_custom_field(f, company) for f in fields[offset : offset + limit]}
+    supplemental = {} if wire.wants_supplemental(call.query) else None
+    return wire.page("customfields", shown, len(fields) > offset + limit, supplemental)
+
+
+def _field_supplemental(call: Call[OAuthCaller], fields: Iterable[int]) -> dict[str, Any] | None:
+    if not wire.wants_supplemental(call.query):
+        return None
+    company = company_of(call.uow, call.caller.company_key)
+    shown = {str(f): wire.render_custom_field(f, company) for f in sorted(set(fields))}
+    return {"customfields": shown} if shown else {}
+
+
+def list_custom_field_items(call: Call[OAuthCaller]) -> dict[str, Any]:
+    """The items of a managed-list field: the company's service items, or its classes."""
+    field, query = wire.parse_custom_field_item_query(call.query)
+    found = lists.list_list_entries(call.uow, call.caller.company_key, query)
+    results = {str(e.key): wire.render_custom_field_item(e, field) for e in found.items}
+    return wire.page("customfielditems", results, found.remaining > 0, _field_supplemental(call, [field]))
+
+
+# The service's own words for a name taken by another item (the docs' create example).
+_NAME_TAKEN = (
+    'Oops! The name or alias conflicts with another item named "{}". Try choosing another name/alias '
+    "or deleting the other conflicting item first"
+)
+
+
+def create_custom_field_items(call: Call[OAuthCaller]) -> dict[str, Any]:
+    """New service items or classes, by their field; a full name ("Consulting:Remote") goes below
+    the parent it names, which must exist."""
+    company_key = call.caller.company_key
+    fields: list[int] = []
+
+    def create(item: Any) -> dict[str, Any]:
+        parsed = wire.parse_custom_field_item(item)
+        draft = parsed.draft
+        if parsed.parent_full_name is not None:
+            above = ListQuery(draft.kind, full_names=(parsed.parent_full_name,), status=ActiveStatus.ALL)
+            try:
+                parent = lists.list_list_entries(call.uow, company_key, above).items[0]
+            except LedgerError:
+                raise ItemRefusal(417, f'There is no item named "{parsed.parent_full_name}".') from None
+            draft = replace(draft, parent_key=parent.key)
+        code = draft.extra.get(wire.API, {}).get("short_code")
+        if code:
+            # Short codes are unique in the whole account, across every custom field (the docs).
+            for kind in (ListKind.SERVICE_ITEM, ListKind.CLASS):
+                taken = ListQuery(
+                    kind, status=ActiveStatus.ALL, extra_in=((wire.API, "short_code", (code,)),), limit=1
+                )
+                if lists.list_list_entries(call.uow, company_key, taken).items:
+                    raise ItemRefusal(417, "Oops! That Short Code is already in use")
+        try:
+            entry = lists.create_list_entry(call.uow, company_key, draft)
+        except LedgerError as error:
+            if error.code != "duplicate_name":
+                raise
+            raise ItemRefusal(417, _NAME_TAKEN.format(item.get("name", "").strip())) from None
+        fields.append(parsed.field)
+        return wire.outcome(200, "Created", wire.render_custom_field_item(entry, parsed.field))
+
+    items = wire.items_of(call.json())
+    outcomes = _each(call, "customfielditems", items, create, creating=True)
+    return wire.written("customfielditems", outcomes, _field_supplemental(call, fields))
+
+
 # --- what changed last ------------------------------------------------------------------------------
 
 
@@ -502,5 +577,8 @@ def routes() -> list[BaseRoute]:
         route(q, "PUT", f"{BASE}/timesheets", update_timesheets, bearer),
         route(q, "DELETE", f"{BASE}/timesheets", delete_timesheets, bearer),
         route(q, "GET", f"{BASE}/timesheets_deleted", list_deleted_timesheets, bearer),
+        route(q, "GET", f"{BASE}/customfields", list_custom_fields, bearer),
+        route(q, "GET", f"{BASE}/customfielditems", list_custom_field_items, bearer),
+        route(q, "POST", f"{BASE}/customfielditems", create_custom_field_items, bearer),
         route(q, "GET", f"{BASE}/last_modified_timestamps", get_last_modified_timestamps, bearer),
     ]

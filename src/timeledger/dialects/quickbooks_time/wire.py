@@ -1,11 +1,12 @@
-"""QuickBooks Time's shapes for users, jobcodes, jobcode assignments and timesheets, to and from
-ledger records. The only file that knows QuickBooks Time's field names.
+"""QuickBooks Time's shapes for users, jobcodes, jobcode assignments, timesheets and custom fields, to
+and from ledger records. The only file that knows QuickBooks Time's field names.
 
 Mapping (DESIGN "canonical model"): a user is a ledger person (an employee); a jobcode is a customer
 or job (``parent_id`` its parent, 0 at the top); a timesheet is a ledger time entry: ``regular`` if it
 has a start (``end`` its start plus its duration, ``""`` while on the clock: a running timer),
 ``manual`` if it has only a date and a duration. Service item and class travel as the timesheet's
-custom fields, as QuickBooks Time does for QuickBooks Desktop. Times are told in the person's time
+custom fields, as QuickBooks Time does for QuickBooks Desktop: two managed-list fields whose items
+are the company's service items and classes. Times are told in the person's time
 zone; ``last_modified`` and ``created`` in UTC. Fields only QuickBooks Time knows are the record's
 ``extra["quickbooks_time"]`` and come back unchanged.
 
@@ -854,24 +855,6 @@ def render_written_timesheet(entry: TimeEntry) -> dict[str, Any]:
     return {**render_timesheet(entry), "active": "1" if entry.is_running else "0"}
 
 
-def render_custom_field(field: int, company: Company) -> dict[str, Any]:
-    name, _ = CUSTOM_FIELDS[field]
-    return {
-        "id": field,
-        "active": True,
-        "required": False,
-        "applies_to": "timesheet",
-        "type": "managed-list",
-        "short_code": "",
-        "regex_filter": "",
-        "name": name,
-        "last_modified": render_moment(company.created_at),
-        "created": render_moment(company.created_at),
-        "ui_preference": "drop_down",
-        "required_customfields": [],
-    }
-
-
 def parse_timesheet_query(params: Mapping[str, str], *, deleted: bool = False) -> TimeEntryQuery:
     """``GET /timesheets`` needs ``ids``, ``start_date``, ``modified_before`` or ``modified_since``;
     ``timesheets_deleted`` takes both dates in place of ``start_date`` (reference §2, §9.4)."""
@@ -917,6 +900,152 @@ def parse_timesheet_query(params: Mapping[str, str], *, deleted: bool = False) -
         offset=offset,
         limit=limit,
     )
+
+
+def render_custom_field(field: int, company: Company) -> dict[str, Any]:
+    """One of the two custom fields every company has: managed lists shown on every timesheet
+    (``show_to_all``), as QuickBooks Time's QuickBooks Desktop integration sets them up."""
+    name, _ = CUSTOM_FIELDS[field]
+    return {
+        "id": field,
+        "active": True,
+        "required": False,
+        "applies_to": "timesheet",
+        "type": "managed-list",
+        "short_code": "",
+        "regex_filter": "",
+        "name": name,
+        "last_modified": render_moment(company.created_at),
+        "created": render_moment(company.created_at),
+        "ui_preference": "drop_down",
+        "required_customfields": [],
+        "show_to_all": True,
+    }
+
+
+# --- custom fields and their items -----------------------------------------------------------------
+
+APPLIES_TO = ("timesheet", "user", "jobcode", "all")
+VALUE_TYPES = ("managed-list", "free-form", "both")
+
+
+def custom_fields_of(params: Mapping[str, str], created_at: datetime) -> list[int]:
+    """The custom fields ``GET /customfields`` shows, by its filters: ``ids``, ``active`` (default
+    yes), ``applies_to`` (default timesheet), ``value_type`` (default both), ``modified_since`` /
+    ``modified_before``. Both fields are active managed lists on timesheets, unchanged since the
+    company was made (``created_at``)."""
+    ids = parse_query_ids(params, "ids")
+    active = parse_yes_no_both(params, "active", "yes")
+    applies_to = (params.get("applies_to") or "timesheet").strip().lower()
+    if applies_to not in APPLIES_TO:
+        raise expectation_failed(f"applies_to must be one of {', '.join(APPLIES_TO)}.")
+    value_type = (params.get("value_type") or "both").strip().lower()
+    if value_type not in VALUE_TYPES:
+        raise expectation_failed(f"value_type must be one of {', '.join(VALUE_TYPES)}.")
+    since = parse_query_moment(params, "modified_since")
+    before = parse_query_moment(params, "modified_before")
+    shown = (
+        active is not False
+        and applies_to in ("timesheet", "all")
+        and value_type in ("managed-list", "both")
+        and (since is None or created_at >= since)
+        and (before is None or created_at < before)
+    )
+    return [f for f in CUSTOM_FIELDS if shown and (not ids or f in ids)]
+
+
+def custom_field_kind(value: Any, field: str, *, in_query: bool) -> tuple[int, ListKind]:
+    """The custom field an id names and the ledger list its items are; an id that names no field is
+    refused (a 417 of the request for a query parameter, of the item in a body)."""
+    if in_query:
+        ids = parse_query_ids({field: str(value or "")}, field)
+        if len(ids) != 1:
+            raise expectation_failed(f"{field} is required: the id of one custom field.")
+        key = ids[0]
+    else:
+        if value in (None, ""):
+            raise ItemRefusal(417, f"{field} is required.")
+        key = parse_id(value, field)
+    if key not in CUSTOM_FIELDS:
+        message = f"There is no custom field {key}."
+        raise expectation_failed(message) if in_query else ItemRefusal(417, message)
+    return key, CUSTOM_FIELDS[key][1]
+
+
+def parse_custom_field_item_query(params: Mapping[str, str]) -> tuple[int, ListQuery]:
+    """``GET /customfielditems``: ``customfield_id`` required; ``ids``, ``active`` (default yes),
+    ``name`` (a prefix, ``*`` any text), ``modified_since`` / ``modified_before``, paging."""
+    field, kind = custom_field_kind(params.get("customfield_id"), "customfield_id", in_query=True)
+    offset, limit = parse_paging(params)
+    active = parse_yes_no_both(params, "active", "yes")
+    status = (
+        ActiveStatus.ALL if active is None else (ActiveStatus.ACTIVE if active else ActiveStatus.INACTIVE)
+    )
+    # Deliberate departure: ``name`` tests an item's own name, the last part of a full name such as
+    # "Consulting:Remote" (the ledger's prefix filter reads own names), where the service's would
+    # read the whole name it shows. The two agree for every top-level item.
+    query = ListQuery(
+        kind=kind,
+        status=status,
+        key_filter=parse_query_ids(params, "ids"),
+        field_starts=(("name", params["name"]),) if params.get("name") else (),
+        updated_after=parse_query_moment(params, "modified_since"),
+        updated_before=parse_query_moment(params, "modified_before"),
+        offset=offset,
+        limit=limit,
+    )
+    return field, query
+
+
+@dataclass(frozen=True)
+class CustomFieldItemDraft:
+    """A new item of a managed-list field: the list entry to make and, for a full name such as
+    ``Consulting:Remote``, the full name of the parent it goes below (resolved by the handler)."""
+
+    field: int
+    draft: ListDraft
+    parent_full_name: str | None
+
+
+def parse_custom_field_item(fields: Any) -> CustomFieldItemDraft:
+    """A ``POST /customfielditems`` item: ``name`` and ``customfield_id`` required, ``short_code``
+    (letters and digits) and ``active`` optional. A name is the item's full name, as listed."""
+    if not isinstance(fields, dict):
+        raise ItemRefusal(417, "Each item must be an object.")
+    name = item_text(fields.get("name"), "name").strip()
+    if not name:
+        raise ItemRefusal(417, "name is required.")
+    field, kind = custom_field_kind(fields.get("customfield_id"), "customfield_id", in_query=False)
+    parent, _, leaf = name.rpartition(":")
+    if not leaf.strip() or (parent and not parent.strip()):
+        raise ItemRefusal(417, f'"{name}" is not a name: a colon separates a parent\'s name from its own.')
+    extra: dict[str, Any] = {}
+    if fields.get("short_code") not in (None, ""):
+        code = item_text(fields["short_code"], "short_code")
+        if not _SHORT_CODE.fullmatch(code):
+            raise ItemRefusal(417, "short_code may hold only letters and digits.")
+        extra["short_code"] = code
+    is_active = item_flag(fields["active"], "active") if "active" in fields else True
+    draft = ListDraft(kind=kind, name=leaf.strip(), is_active=is_active, extra={API: extra} if extra else {})
+    return CustomFieldItemDraft(field, draft, parent.strip() or None)
+
+
+def short_code_of(entry: ListEntry) -> str:
+    return str(entry.extra.get(API, {}).get("short_code", ""))
+
+
+def render_custom_field_item(entry: ListEntry, field: int) -> dict[str, Any]:
+    """A service item or class as an item of its custom field: named by its full name, the value a
+    timesheet's ``customfields`` carries."""
+    return {
+        "id": entry.key,
+        "customfield_id": field,
+        "active": entry.is_active,
+        "short_code": short_code_of(entry),
+        "name": entry.full_name,
+        "last_modified": render_moment(entry.updated_at),
+        "required_customfields": [],
+    }
 
 
 # --- last modified timestamps --------------------------------------------------------------------
