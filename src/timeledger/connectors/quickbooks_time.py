@@ -1,6 +1,8 @@
 """A typed client of the QuickBooks Time API v1 on httpx: the nine actions of the QuickBooks Time
-connector (seed 002; reference §8) and its "new records" polling trigger (reference §9.5), against
-the real service (``https://rest.tsheets.com/api/v1``) or any timeledger (``/api/v1``).
+connector (seed 002; reference §8), its "new records" polling trigger (reference §9.5), and what
+``timeledger sync`` needs besides (every page with its supplemental data, deleted timesheets, manual
+timesheets, jobcodes, assignments, custom fields and their items), against the real service
+(``https://rest.tsheets.com/api/v1``) or any timeledger (``/api/v1``).
 
 Errors, all ``ConnectorError``: ``InputError`` (refused before anything is sent), ``CredentialsError``
 (a credentials file that cannot be read or written), ``UnreachableError`` (no HTTP answer),
@@ -287,13 +289,15 @@ class NewTimesheet:
 
 @dataclass(frozen=True)
 class TimesheetChanges:
-    """Update Timesheet: only ``id`` required; a field left None is not sent, and so not changed."""
+    """Update Timesheet: only ``id`` required; a field left None is not sent, and so not changed.
+    ``notes`` is sent even empty (``""`` clears them), unlike the seed's inputs."""
 
     id: int | str
     jobcode_id: int | str | None = None
     start: datetime | str | None = None
     end: datetime | str | None = None
     additional: Mapping[str, Any] = field(default_factory=dict)
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,93 @@ class UserChanges:
     id: int | str | None = None
     username: str | None = None
     additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+# --- beyond the nine actions: what the sync needs --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewManualTimesheet:
+    """A ``manual`` timesheet: a date and a duration in seconds (kept in 36-second steps, reference
+    §2), no start or end; ``jobcode_id`` 0 for none."""
+
+    user_id: int | str
+    jobcode_id: int | str
+    date: date | str
+    duration: int
+    additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeletedTimesheetsQuery:
+    """``GET /timesheets_deleted`` (reference §9.4): ``ids``, ``modified_since``/``modified_before``
+    or both dates are required by the service."""
+
+    ids: Sequence[int | str] = ()
+    modified_since: datetime | str | None = None
+    modified_before: datetime | str | None = None
+    start_date: date | str | None = None
+    end_date: date | str | None = None
+    additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewJobcode:
+    """A jobcode: only ``name`` required; ``parent_id`` 0 is the top level."""
+
+    name: str
+    parent_id: int | str = 0
+    additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewJobcodeAssignment:
+    """Let ``user_id`` (0: everyone) track time on ``jobcode_id`` and its children."""
+
+    user_id: int | str
+    jobcode_id: int | str
+
+
+@dataclass(frozen=True)
+class CustomFieldsQuery:
+    """``GET /customfields``; the service's defaults are ``active=yes``, ``applies_to=timesheet``."""
+
+    ids: Sequence[int | str] = ()
+    active: Active | None = None
+    applies_to: str | None = None
+    additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CustomFieldItemsQuery:
+    """``GET /customfielditems`` of one custom field (``customfield_id`` required); ``name`` is a
+    prefix, ``*`` standing for any text."""
+
+    customfield_id: int | str
+    ids: Sequence[int | str] = ()
+    active: Active | None = None
+    name: str | None = None
+    additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NewCustomFieldItem:
+    """A choice of a managed-list custom field; ``short_code`` letters and digits, unique in the
+    account."""
+
+    customfield_id: int | str
+    name: str
+    short_code: str | None = None
+    additional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A GET read through every page: its ``results`` and its ``supplemental_data`` (the users,
+    jobcodes and custom fields the results name), each by type, then by id as a string."""
+
+    results: Results
+    supplemental: dict[str, dict[str, Any]]
 
 
 def _unset(value: Any) -> bool:
@@ -550,9 +641,14 @@ class QuickBooksTimeClient:
     # --- reads -----------------------------------------------------------------------------------
 
     def _pages(self, resource: str, params: dict[str, str], max_pages: int | None) -> Results:
+        return self._walk(resource, params, max_pages).results
+
+    def _walk(self, resource: str, params: dict[str, str], max_pages: int | None) -> Listing:
         """Every page from ``page`` (the first unless given) while ``more`` is true, at most
-        ``max_pages``; their results merged, keyed by id as QuickBooks Time keys them."""
+        ``max_pages``; their results and supplemental data merged, keyed by id as QuickBooks Time
+        keys them."""
         merged: Results = {resource: {}}
+        supplemental: dict[str, dict[str, Any]] = {}
         try:
             page = int(params.get("page") or 1)
         except ValueError:
@@ -571,9 +667,13 @@ class QuickBooksTimeClient:
                     found = found or bool(value)
                 else:
                     merged[key] = value
+            extra = answer.get("supplemental_data")
+            for key, value in extra.items() if isinstance(extra, dict) else ():
+                if isinstance(value, dict):
+                    supplemental.setdefault(key, {}).update(value)
             # An empty page ends the walk whatever ``more`` says: no endless loop on a confused server.
             if answer.get("more") is not True or not found or (max_pages and fetched >= max_pages):
-                return merged
+                return Listing(merged, supplemental)
             page += 1
 
     def get_users(self, query: UsersQuery = UsersQuery(), *, max_pages: int | None = None) -> Results:
@@ -608,6 +708,41 @@ class QuickBooksTimeClient:
             "end_date": query.end_date,
         }
         return self._pages("timesheets", _query(named, query.additional), max_pages)
+
+    def get_listing(
+        self, resource: str, params: Mapping[str, Any] | None = None, *, max_pages: int | None = None
+    ) -> Listing:
+        """Any list endpoint (``timesheets``, ``users``, ...), every page, with its supplemental data,
+        which the actions drop (§8). ``params`` as the query string, lists as CSV, unset ones left out."""
+        return self._walk(resource, _query(dict(params or {}), {}), max_pages)
+
+    def get_deleted_timesheets(
+        self, query: DeletedTimesheetsQuery, *, max_pages: int | None = None
+    ) -> Results:
+        named = {
+            "ids": tuple(query.ids),
+            "modified_since": query.modified_since,
+            "modified_before": query.modified_before,
+            "start_date": query.start_date,
+            "end_date": query.end_date,
+        }
+        return self._pages("timesheets_deleted", _query(named, query.additional), max_pages)
+
+    def get_customfields(
+        self, query: CustomFieldsQuery = CustomFieldsQuery(), *, max_pages: int | None = None
+    ) -> Results:
+        named = {"ids": tuple(query.ids), "active": query.active, "applies_to": query.applies_to}
+        return self._pages("customfields", _query(named, query.additional), max_pages)
+
+    def get_customfield_items(self, query: CustomFieldItemsQuery, *, max_pages: int | None = None) -> Results:
+        _required(customfield_id=query.customfield_id)
+        named = {
+            "customfield_id": query.customfield_id,
+            "ids": tuple(query.ids),
+            "active": query.active,
+            "name": query.name,
+        }
+        return self._pages("customfielditems", _query(named, query.additional), max_pages)
 
     def get_last_modified_timestamps(self, endpoints: Sequence[str] = ()) -> dict[str, str]:
         """When each resource last changed (reference §9.4), for pollers to skip what did not."""
@@ -660,7 +795,38 @@ class QuickBooksTimeClient:
             "start": changes.start,
             "end": changes.end,
         }
-        return self._write("PUT", "timesheets", _fields(named, changes.additional))
+        item = _fields(named, changes.additional)
+        if changes.notes is not None:
+            item["notes"] = changes.notes
+        return self._write("PUT", "timesheets", item)
+
+    def create_manual_timesheet(self, timesheet: NewManualTimesheet) -> Results:
+        _required(user_id=timesheet.user_id, jobcode_id=timesheet.jobcode_id, date=timesheet.date)
+        named = {
+            "user_id": timesheet.user_id,
+            "jobcode_id": timesheet.jobcode_id,
+            "type": "manual",
+            "date": timesheet.date,
+            "duration": timesheet.duration,
+        }
+        return self._write("POST", "timesheets", _fields(named, timesheet.additional))
+
+    def create_jobcode(self, jobcode: NewJobcode) -> Results:
+        """A jobcode. The service answers 202, not an error, when its parent already has one of that
+        name and type (reference §4): that item then carries no ``id``."""
+        _required(name=jobcode.name)
+        named = {"name": jobcode.name, "parent_id": jobcode.parent_id}
+        return self._write("POST", "jobcodes", _fields(named, jobcode.additional))
+
+    def create_jobcode_assignment(self, assignment: NewJobcodeAssignment) -> Results:
+        _required(user_id=assignment.user_id, jobcode_id=assignment.jobcode_id)
+        named = {"user_id": assignment.user_id, "jobcode_id": assignment.jobcode_id}
+        return self._write("POST", "jobcode_assignments", _fields(named, {}))
+
+    def create_customfield_item(self, item: NewCustomFieldItem) -> Results:
+        _required(customfield_id=item.customfield_id, name=item.name)
+        named = {"customfield_id": item.customfield_id, "name": item.name, "short_code": item.short_code}
+        return self._write("POST", "customfielditems", _fields(named, item.additional))
 
     def delete_timesheet(self, ids: Sequence[int | str]) -> Results:
         """Delete Timesheet: ``DELETE /timesheets?ids=`` (the seed labels its input "Job Code IDs" but
