@@ -97,10 +97,11 @@ def sync(
     )
     state = _state(state_url)
     opened: list[Connector] = []
+    polite = (Polite(max_rate), Polite(max_rate))
     try:
         try:
-            for kind, path in (source, target):
-                opened.append(open_endpoint(kind, path, Polite(max_rate)))
+            for (kind, path), side in zip((source, target), polite, strict=True):
+                opened.append(open_endpoint(kind, path, side))
         except ConnectorError as error:
             raise click.ClickException(str(error)) from None
         if opened[0].identity == opened[1].identity:
@@ -111,6 +112,8 @@ def sync(
         except RunFailed as failure:
             _err(f"Stopped: {failure.report.summary()} before the failure")
             raise click.ClickException(str(failure)) from None
+        finally:
+            _err(f"Requests: {polite[0].requests} to the source, {polite[1].requests} to the target")
     finally:
         for connector in opened:
             connector.close()
