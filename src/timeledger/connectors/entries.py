@@ -93,25 +93,26 @@ class Found:
     entry: Entry
 
 
-def _folded(text: str | None) -> str:
+def folded(text: str | None) -> str:
+    """Text as names are compared: case and runs of white space ignored."""
     return " ".join((text or "").split()).casefold()
 
 
 def same_person(a: Person, b: Person) -> bool:
     """The sync's rule for people: the same email when both have one, else the same name."""
     if a.email and b.email:
-        return _folded(a.email) == _folded(b.email)
-    return _folded(a.name) == _folded(b.name)
+        return folded(a.email) == folded(b.email)
+    return folded(a.name) == folded(b.name)
 
 
 def find_person(wanted: Person, people: Sequence[tuple[str, Person]]) -> str | None:
     """The id of the person ``wanted`` is among ``(id, person)`` pairs: by email first, then by name."""
     if wanted.email:
         for key, person in people:
-            if person.email and _folded(person.email) == _folded(wanted.email):
+            if person.email and folded(person.email) == folded(wanted.email):
                 return key
     for key, person in people:
-        if _folded(person.name) == _folded(wanted.name):
+        if folded(person.name) == folded(wanted.name):
             return key
     return None
 
@@ -123,9 +124,9 @@ def same_work(a: Entry, b: Entry) -> bool:
         a.work_date == b.work_date
         and a.duration_seconds // 60 == b.duration_seconds // 60
         and same_person(a.person, b.person)
-        and tuple(map(_folded, a.customer)) == tuple(map(_folded, b.customer))
-        and _folded(a.service_item) == _folded(b.service_item)
-        and _folded(a.note) == _folded(b.note)
+        and tuple(map(folded, a.customer)) == tuple(map(folded, b.customer))
+        and folded(a.service_item) == folded(b.service_item)
+        and folded(a.note) == folded(b.note)
     )
 
 

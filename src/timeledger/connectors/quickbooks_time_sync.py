@@ -22,7 +22,7 @@ from typing import Any
 
 from timeledger.connectors import entries
 from timeledger.connectors import quickbooks_time as qbt
-from timeledger.connectors.entries import Changes, Entry, Found, Missing, Person, Refused, Written
+from timeledger.connectors.entries import Changes, Entry, Found, Missing, Person, Refused, Written, folded
 from timeledger.connectors.polite import Polite
 
 KIND = "quickbooks-time"
@@ -109,10 +109,6 @@ def _chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(values[start : start + size])
 
 
-def _folded(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
 # --- timesheets as entries --------------------------------------------------------------------------
 
 
@@ -152,7 +148,7 @@ class _Directory:
         named = [
             (not f.get("active", True), k)
             for k, f in self.custom_fields.items()
-            if _folded(f.get("name")) == _folded(SERVICE_ITEM_FIELD)
+            if folded(f.get("name")) == folded(SERVICE_ITEM_FIELD)
         ]
         return min(named)[1] if named else None  # an active field before an archived one
 
@@ -353,7 +349,7 @@ class QuickBooksTimeWriter:
             self._directory.jobcodes.update(found)
             self._children = {}
             for key, jobcode in sorted(found.items()):
-                place = (str(jobcode.get("parent_id") or 0), _folded(jobcode.get("name")))
+                place = (str(jobcode.get("parent_id") or 0), folded(jobcode.get("name")))
                 self._children.setdefault(place, key)
         return self._children
 
@@ -369,7 +365,7 @@ class QuickBooksTimeWriter:
                     ).get("customfielditems")
                     or {}
                 )
-                self._items = {_folded(i.get("name")): str(i.get("name")) for i in found.values()}
+                self._items = {folded(i.get("name")): str(i.get("name")) for i in found.values()}
         return field_id, self._items or {}
 
     # --- finding, and creating what is missing ---------------------------------------------------
@@ -406,7 +402,7 @@ class QuickBooksTimeWriter:
         children = self._known_jobcodes()
         parent = "0"
         for depth, name in enumerate(path, start=1):
-            found = children.get((parent, _folded(name)))
+            found = children.get((parent, folded(name)))
             if found is None:
                 shown = ":".join(path[:depth])
                 if not self._create_missing:
@@ -422,7 +418,7 @@ class QuickBooksTimeWriter:
                     )
                 found = str(made["id"])
                 self._directory.jobcodes[found] = made
-                children[(parent, _folded(name))] = found
+                children[(parent, folded(name))] = found
             parent = found
         return parent
 
@@ -435,7 +431,7 @@ class QuickBooksTimeWriter:
             raise Missing(
                 f'QuickBooks Time has no custom field "{SERVICE_ITEM_FIELD}" for the service item "{name}"'
             )
-        found = items.get(_folded(name))
+        found = items.get(folded(name))
         if found is not None:
             return field_id, found
         if not self._create_missing:
@@ -447,8 +443,8 @@ class QuickBooksTimeWriter:
                 self._client.create_customfield_item(qbt.NewCustomFieldItem(field_id, name)),
                 "customfielditems",
             )
-        items[_folded(name)] = str(made.get("name") or name)
-        return field_id, items[_folded(name)]
+        items[folded(name)] = str(made.get("name") or name)
+        return field_id, items[folded(name)]
 
     def _target(self, entry: Entry, write: bool) -> _Target:
         user = self._user(entry.person, write)
