@@ -158,3 +158,19 @@ def store_fingerprint(database_url: str) -> str:
                 digest.update(repr(tuple(row)).encode())
     engine.dispose()
     return digest.hexdigest()
+
+
+_demo_engines: dict[str, Any] = {}
+
+
+def new_demo(server: Server) -> dict[str, Any]:
+    """Another demo company on a running server, with credentials of its own, made as ``timeledger
+    demo`` makes it (``create_demo`` on the server's database) without starting a process for it."""
+    from timeledger.demo import create_demo
+    from timeledger.store.engine import make_engine
+    from timeledger.store.unit_of_work import SqlUnitOfWork
+
+    engine = _demo_engines.get(server.database_url)
+    if engine is None:
+        engine = _demo_engines[server.database_url] = make_engine(server.database_url)
+    return create_demo(SqlUnitOfWork(engine), server.base_url)

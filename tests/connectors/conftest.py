@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import CLI, Server, run_cli
+from tests.servers import CLI, Server, new_demo
 from timeledger.connectors.quickbooks_time import Credentials, NewUser, QuickBooksTimeClient
 
 _numbers = itertools.count(1)
@@ -25,14 +25,6 @@ _numbers = itertools.count(1)
 def unique(prefix: str) -> str:
     """A name no other test (nor an earlier run on the same server) has taken."""
     return f"{prefix}{next(_numbers)}{uuid.uuid4().hex[:6]}"
-
-
-def new_demo(server: Server) -> dict[str, Any]:
-    """Another ``timeledger demo`` on the running server: a company of its own, with tokens of its own
-    that a test may spend (a refresh rotates them) and records nobody else writes."""
-    made = run_cli("demo", "--base-url", server.base_url, database_url=server.database_url)
-    assert made.returncode == 0, made.stderr
-    return json.loads(made.stdout)
 
 
 @pytest.fixture(scope="package")

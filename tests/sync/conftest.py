@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import CLI, Server, fresh_database, migrate_and_demo, run_cli
+from tests.servers import CLI, Server, fresh_database, migrate_and_demo, new_demo
 
 
 @pytest.fixture(scope="package")
@@ -25,12 +25,6 @@ def target_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     srv.start()
     yield srv
     srv.stop()
-
-
-def new_demo(server: Server) -> dict[str, Any]:
-    made = run_cli("demo", "--base-url", server.base_url, database_url=server.database_url)
-    assert made.returncode == 0, made.stderr
-    return json.loads(made.stdout)
 
 
 @dataclass

@@ -16,14 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import conductor
 import httpx
 from conductor import Conductor, omit
-from conductor.resources.qbd import QbdResource
-from conductor.types.qbd import Employee, OtherName, ServiceItem, TimeTrackingActivity, Vendor
-from conductor.types.qbd.time_tracking_activity import Entity
 
 from timeledger.connectors.entries import (
     KINDS,
@@ -39,6 +36,11 @@ from timeledger.connectors.entries import (
     folded,
 )
 from timeledger.connectors.polite import Polite
+
+if TYPE_CHECKING:  # conductor-py's model modules: for annotations only, they take a second to import
+    from conductor.resources.qbd import QbdResource
+    from conductor.types.qbd import Employee, OtherName, ServiceItem, TimeTrackingActivity, Vendor
+    from conductor.types.qbd.time_tracking_activity import Entity
 
 KIND = KINDS[0]
 DEFAULT_BASE_URL = "https://api.conductor.is/v1"

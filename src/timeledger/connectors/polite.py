@@ -90,7 +90,7 @@ class Polite:
             return None
         wait = retry_after_seconds(retry_after)
         if wait is None:
-            wait = self.base_delay * 2**attempt
+            return min(self.base_delay * 2**attempt, self.max_wait)
         return None if wait > self.max_wait else wait
 
     def rest(self, seconds: float) -> None:

@@ -13,10 +13,8 @@ cure), ``ItemError`` (an item of a write refused by its own ``_status_code``).
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import hashlib
 import json
-import math
 import os
 import tempfile
 import time
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import httpx
+
+from timeledger.connectors.polite import Polite
 
 try:
     import fcntl
@@ -455,27 +455,6 @@ def _required(**values: Any) -> None:
 # --- the client ----------------------------------------------------------------------------------
 
 
-def retry_after_seconds(header: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds to wait: a number of seconds or an HTTP date; None if absent or
-    unreadable."""
-    if not header:
-        return None
-    text = header.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return max(seconds, 0.0) if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
-
-
 def _error_message(response: httpx.Response) -> str:
     """QuickBooks Time's ``{"error": {"code", "message"}}``, OAuth's ``{"error", "error_description"}``,
     else the reason phrase."""
@@ -501,8 +480,9 @@ class QuickBooksTimeClient:
     credentials refreshes once through ``POST {base_url}/grant`` and retries, the rotated tokens kept
     in ``credentials`` and written back to ``store`` (a ``CredentialsFile``) when given. A 429 or 503
     is retried ``retries`` times after ``Retry-After`` or, without one, after ``base_delay`` doubled
-    each time up to ``max_delay``; a ``Retry-After`` beyond ``max_delay`` is an ApiError at once.
-    ``sleep`` and ``transport`` are for tests."""
+    each time up to ``max_delay``; a ``Retry-After`` beyond ``max_delay`` is an ApiError at once
+    (the rule of ``polite.Polite``; pass one as ``polite`` to share its pace and counts, as the sync
+    does, and the four retry arguments are then its). ``sleep`` and ``transport`` are for tests."""
 
     def __init__(
         self,
@@ -516,17 +496,15 @@ class QuickBooksTimeClient:
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        polite: Polite | None = None,
     ) -> None:
         self.credentials = credentials
         self.base_url = (base_url or credentials.base_url or DEFAULT_BASE_URL).rstrip("/")
         self._store = store
-        self._retries = retries
-        self._base_delay = base_delay
-        self._max_delay = max_delay
-        self._sleep = sleep
+        polite = polite or Polite(retries=retries, base_delay=base_delay, max_wait=max_delay, sleep=sleep)
         self._http = httpx.Client(
             timeout=timeout,
-            transport=transport,
+            transport=polite.httpx_transport(transport),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
 
@@ -542,24 +520,13 @@ class QuickBooksTimeClient:
     # --- HTTP ------------------------------------------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One request, repeated while it answers 429 or 503 and retries are left. Writes too: a 429
-        was not carried out, and a 503 is QuickBooks Time's "temporarily unavailable" (reference §1),
-        which the official .NET SDK retries for every method. A ``Retry-After`` longer than
-        ``max_delay`` is answered by giving up, not by coming back before the server said to."""
-        for attempt in range(self._retries + 1):
-            try:
-                response = self._http.request(method, url, **kwargs)
-            except httpx.HTTPError as error:
-                raise UnreachableError(f"cannot reach {url}: {error or type(error).__name__}") from None
-            if response.status_code not in (429, 503) or attempt == self._retries:
-                return response
-            wait = retry_after_seconds(response.headers.get("retry-after"))
-            if wait is None:
-                wait = min(self._base_delay * 2**attempt, self._max_delay)
-            elif wait > self._max_delay:
-                return response
-            self._sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """One request; a 429 or 503 is waited out and repeated by the transport (``Polite``), writes
+        too: a 429 was not carried out, and a 503 is QuickBooks Time's "temporarily unavailable"
+        (reference §1), which the official .NET SDK retries for every method."""
+        try:
+            return self._http.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            raise UnreachableError(f"cannot reach {url}: {error or type(error).__name__}") from None
 
     def _authorized(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.credentials.access_token}"}

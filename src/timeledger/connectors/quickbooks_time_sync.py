@@ -681,8 +681,7 @@ def open_connector(block: Mapping[str, Any], polite: Polite, path: Path) -> Quic
         credentials,
         base_url=str(block.get("base_url") or "").strip() or None,
         store=qbt.CredentialsFile(path),
-        retries=0,
-        transport=polite.httpx_transport(),
+        polite=polite,
     )
     try:
         company = str(block.get("company_id") or "").strip() or _company_of(client)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from timeledger.connectors.entries import Connector, ConnectorError
-from timeledger.connectors.polite import Polite
-from timeledger.connectors.sync.endpoints import open_endpoint, parse_endpoint
-from timeledger.connectors.sync.engine import Options, RunFailed, Sync
-from timeledger.connectors.sync.state import RunRecord, SyncState, open_state
+from timeledger.connectors.sync.endpoints import parse_endpoint
 from timeledger.settings import Settings
+
+if TYPE_CHECKING:
+    from timeledger.connectors.sync.state import RunRecord, SyncState
+
+# The engine, the state (SQLAlchemy, Alembic) and the SDKs are imported when a sync runs, not by
+# every ``timeledger`` command that starts.
 
 INCOMPLETE = 3
 REPORT_KEYS = ("created", "updated", "deleted", "unchanged", "skipped", "conflicts", "refused")
@@ -40,6 +43,8 @@ def _endpoint(_ctx: click.Context, param: click.Parameter, value: str) -> tuple[
 
 
 def _state(url: str | None) -> SyncState:
+    from timeledger.connectors.sync.state import open_state
+
     try:
         return open_state(url or Settings.from_env(None).database_url)
     except ConnectorError as error:
@@ -89,6 +94,10 @@ def sync(
     """Move time entries from one endpoint to another. KIND is one of quickbooks-desktop,
     quickbooks-time, freshbooks; FILE is that service's block of `timeledger demo`'s output (or the
     whole output), with production URLs for a real account."""
+    from timeledger.connectors.polite import Polite
+    from timeledger.connectors.sync.endpoints import open_endpoint
+    from timeledger.connectors.sync.engine import Options, RunFailed, Sync
+
     options = Options(
         since=since.date() if since else None,
         dry_run=dry_run,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeledger.connectors.entries import KINDS, Connector, ConnectorError
-from timeledger.connectors.polite import Polite
+
+if TYPE_CHECKING:
+    from timeledger.connectors.polite import Polite
 
 # kind -> (connector module, the block of a demo's output that holds its credentials)
 CONNECTORS = {
