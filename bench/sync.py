@@ -5,8 +5,9 @@ at the source through the QuickBooks Time API (50 a request). Then ``timeledger 
 Time into QuickBooks Desktop (the everyday direction) three times: the first run (creates everything),
 a rerun (everything unchanged) and a run after N/10 edits. For each: wall time, entries a second, CPU
 seconds of the sync process and of each server (every process of it), and the requests each side
-was sent. ``--profile`` adds the first run's ten most expensive functions in the sync process
-(cProfile, by own time), which shows how much of it is the SDKs, HTTP and the state database.
+was sent. ``--profile`` runs the first sync under cProfile and prints its own steps by cumulative
+time (reading, finding, writing, recording) and the ten most expensive functions by own time, which
+shows how much of it is the SDKs, HTTP and the state database.
 
     python bench/sync.py [--entries 10000] [--profile]
 """
@@ -144,8 +145,11 @@ def main() -> None:
         for row in rows:
             print(json.dumps(row))
         if args.profile:
-            print("\nfirst run, the sync process's ten most expensive functions (own time):")
             stats = pstats.Stats(f"{tmp}/sync.prof")
+            print("\nfirst run (under cProfile, so slower), the sync's own steps by cumulative time:")
+            ours = r"timeledger/connectors/(sync/engine|sync/state|\w+)\.py"
+            stats.sort_stats("cumulative").print_stats(ours, 14)
+            print("the ten most expensive functions by own time:")
             stats.sort_stats("tottime").print_stats(10)
 
 

@@ -459,6 +459,18 @@ def test_update_refuses_to_drop_a_customer_it_cannot_clear(
     assert (got.note, got.revision_number) == ("Before", written.revision)
 
 
+def test_an_update_on_a_stale_revision_is_refused_not_written_over(
+    connector: ConductorConnector, books: Books
+) -> None:
+    writer = connector.writer(create_missing=False)
+    written = writer.create(_entry(note="Synced"), _external_id())
+    edited = writer.update(written.id, _entry(note="Edited by the bookkeeper"))
+    with pytest.raises(Refused, match="Conductor answered"):
+        writer.update(written.id, _entry(note="From the source"), written.revision)
+    got = books.retrieve(written.id)
+    assert (got.note, got.revision_number) == ("Edited by the bookkeeper", edited.revision)
+
+
 def test_revisions_are_current_and_omit_a_deleted_entry(connector: ConductorConnector, books: Books) -> None:
     writer = connector.writer(create_missing=False)
     kept, gone = (writer.create(_entry(), _external_id()) for _ in range(2))

@@ -427,6 +427,8 @@ class ConductorWriter:
         self._endpoint = endpoint
         self._directory = directory
         self._create_missing = create_missing
+        # Activities ``revisions`` read, kept for the update that usually follows: read once, not twice.
+        self._seen: dict[str, TimeTrackingActivity] = {}
 
     @property
     def _user(self) -> str:
@@ -524,12 +526,15 @@ class ConductorWriter:
             )
         return Written(made.id, made.revision_number)
 
-    def update(self, target_id: str, entry: Entry) -> Written:
-        """Rewrite the activity from ``entry`` on its current revision (read first: Conductor needs it,
-        and ``duration`` and ``entityId`` on every update). conductor-py cannot clear a reference, so
-        an entry that dropped its customer or service item is refused rather than half applied."""
+    def update(self, target_id: str, entry: Entry, revision: str | None = None) -> Written:
+        """Rewrite the activity from ``entry`` on ``revision`` (else its current one). The activity is
+        read first: conductor-py cannot clear a reference, so an entry that dropped its customer or
+        service item is refused rather than half applied; ``duration`` and ``entityId`` go on every
+        update, as Conductor needs them."""
         self._endpoint.verify()
-        current = self._current(target_id)
+        current = self._seen.pop(target_id, None)
+        if current is None or (revision and current.revision_number != revision):
+            current = self._current(target_id)
         kept = [
             what
             for what, had, has in (
@@ -549,7 +554,7 @@ class ConductorWriter:
             updated = self._endpoint.qbd.time_tracking_activities.update(
                 target_id,
                 conductor_end_user_id=self._user,
-                revision_number=current.revision_number,
+                revision_number=revision or current.revision_number,
                 entity_id=refs.entity_id,
                 transaction_date=entry.work_date,
                 duration=render_duration(entry.duration_seconds),
@@ -597,6 +602,7 @@ class ConductorWriter:
                 page = self._endpoint.qbd.time_tracking_activities.list(
                     conductor_end_user_id=self._user, ids=batch, limit=PAGE
                 )
+                self._seen.update((a.id, a) for a in page)
                 return {a.id: a.revision_number for a in page}
         except Refused:
             if len(batch) == 1:

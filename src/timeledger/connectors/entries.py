@@ -167,7 +167,11 @@ class Writer(Protocol):
 
     def create(self, entry: Entry, external_id: str) -> Written: ...
 
-    def update(self, target_id: str, entry: Entry) -> Written: ...
+    def update(self, target_id: str, entry: Entry, revision: str | None = None) -> Written:
+        """Rewrite the target entry from ``entry``. ``revision`` is the target revision the sync saw
+        last: where the API updates by revision (Conductor) it is the one sent, so a change made in
+        the target since is refused by the target instead of overwritten."""
+        ...
 
     def delete(self, target_id: str) -> None:
         """Delete it; an entry already gone is not an error."""

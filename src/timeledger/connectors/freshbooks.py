@@ -747,7 +747,7 @@ class FreshBooksWriter:
         )
         return Written(str(made.data["id"]), revision_of(made.data))
 
-    def update(self, target_id: str, entry: Entry) -> Written:
+    def update(self, target_id: str, entry: Entry, revision: str | None = None) -> Written:
         e = self._endpoint
         key = self._key(target_id)
         body = self._body(entry, self._refs(entry, write=True))

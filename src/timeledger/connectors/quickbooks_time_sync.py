@@ -548,7 +548,7 @@ class QuickBooksTimeWriter:
             )
         return (found.results.get("timesheets") or {}).get(target_id)
 
-    def update(self, target_id: str, entry: Entry) -> Written:
+    def update(self, target_id: str, entry: Entry, revision: str | None = None) -> Written:
         """In place; but a timesheet changes neither its user nor its type (regular/manual) once
         made (reference §2), so an entry that moved to another person or kind replaces it: the new
         timesheet's id is returned."""

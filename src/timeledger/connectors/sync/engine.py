@@ -300,7 +300,7 @@ class Sync:
             if same_work(earlier.entry, entry):
                 self.report.unchanged += 1
                 return self._synced(entry, earlier.written.id, earlier.written.revision)
-            return self._write_update(writer, entry, earlier.written.id)
+            return self._write_update(writer, entry, earlier.written.id, earlier.written.revision)
         if self.options.dry_run:
             writer.check(entry)
             self.report.created += 1
@@ -321,14 +321,14 @@ class Sync:
                 )
             return self._create(writer, entry, {})
         self._check_unchanged(pairing, now, WRITING, "not updated")
-        return self._write_update(writer, entry, pairing.target_id)
+        return self._write_update(writer, entry, pairing.target_id, now)
 
-    def _write_update(self, writer: Writer, entry: Entry, target_id: str) -> Pairing:
+    def _write_update(self, writer: Writer, entry: Entry, target_id: str, revision: str) -> Pairing:
         if self.options.dry_run:
             writer.check(entry)
             self.report.updated += 1
             return self._synced(entry, target_id, None)
-        written = writer.update(target_id, entry)
+        written = writer.update(target_id, entry, revision)
         self.report.updated += 1
         return self._synced(entry, written.id, written.revision)
 
