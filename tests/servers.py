@@ -64,6 +64,7 @@ class Server:
     database_url: str
     port: int = field(default_factory=free_port)
     workers: int = 1
+    sandbox: bool = False
     process: subprocess.Popen[bytes] | None = None
     _log: deque[str] = field(default_factory=lambda: deque(maxlen=5000), repr=False)
     _log_lines: int = field(default=0, repr=False)
@@ -76,7 +77,8 @@ class Server:
     def start(self) -> Server:
         env = {**os.environ, "TIMELEDGER_DATABASE_URL": self.database_url}
         self.process = subprocess.Popen(
-            [*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            [*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers)]
+            + (["--sandbox"] if self.sandbox else []),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -14,6 +14,7 @@ from timeledger.dialects.conductor import routes as conductor
 from timeledger.dialects.freshbooks import routes as freshbooks
 from timeledger.dialects.freshbooks.errors import PREFIXES as FRESHBOOKS_PREFIXES
 from timeledger.dialects.quickbooks_time import routes as quickbooks_time
+from timeledger.dialects.sandbox import routes as sandbox
 from timeledger.dialects.scaffold.endpoints import by_path, exception_handlers
 from timeledger.dialects.scaffold.pages import PAGES
 from timeledger.settings import Settings
@@ -24,9 +25,10 @@ from timeledger.store.unit_of_work import KeptConnections, SqlUnitOfWork
 
 def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
     engine = engine or make_engine(settings.database_url, settings.sqlite_synchronous)
-    routes = by_path(
-        [*conductor.routes(), *freshbooks.routes(), *quickbooks_time.routes(), *oauth_consent.routes()]
-    )
+    served = [*conductor.routes(), *freshbooks.routes(), *quickbooks_time.routes(), *oauth_consent.routes()]
+    if settings.sandbox:
+        served += sandbox.routes()
+    routes = by_path(served)
     owners = [
         *((prefix, freshbooks.FRESHBOOKS) for prefix in FRESHBOOKS_PREFIXES),
         (quickbooks_time.PREFIX, quickbooks_time.QUICKBOOKS_TIME),

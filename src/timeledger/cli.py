@@ -1,6 +1,6 @@
 """The ``timeledger`` command: migrate, demo, serve, keys, end-users, oauth-clients, people, quickstart,
 qbtime (the QuickBooks Time connector, ``connectors/quickbooks_time_cli.py``), sync and sync-runs
-(``connectors/sync/cli.py``).
+(``connectors/sync/cli.py``), sandbox (``sandbox_cli.py``).
 
 Every refusal is one line on stderr (``Error: ...``) and a non-zero exit: a bad database URL, an
 unknown organization, a busy port. Tracebacks are for bugs.
@@ -23,6 +23,7 @@ import click
 
 from timeledger.connectors.quickbooks_time_cli import qbtime
 from timeledger.connectors.sync.cli import sync, sync_runs
+from timeledger.sandbox_cli import sandbox
 from timeledger.settings import Settings
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def main() -> None:
 main.add_command(qbtime)
 main.add_command(sync)
 main.add_command(sync_runs)
+main.add_command(sandbox)
 
 
 @main.command()
@@ -196,7 +198,14 @@ def _log_config() -> dict[str, Any]:
     show_default=True,
     help="Print one line per request on stdout.",
 )
-def serve(database_url: str | None, host: str, port: int, workers: int, access_log: bool) -> None:
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="Also serve the /_timeledger/ API for tests: reset, seed, export, import, snapshots.",
+)
+def serve(
+    database_url: str | None, host: str, port: int, workers: int, access_log: bool, sandbox: bool
+) -> None:
     """Run the HTTP server. Refuses an unmigrated database: run `timeledger migrate` first."""
     from granian import Granian
     from granian.constants import Interfaces
@@ -206,9 +215,10 @@ def serve(database_url: str | None, host: str, port: int, workers: int, access_l
     _engine(settings).dispose()
     _check_port_free(host, port, "stop what holds it, or pick another with --port")
     os.environ["TIMELEDGER_DATABASE_URL"] = settings.database_url
+    os.environ["TIMELEDGER_SANDBOX"] = "1" if sandbox else ""
     click.echo(
         f"timeledger serving on {_address(host, port)} (database {_shown(settings.database_url)}, "
-        f"{workers} worker{'' if workers == 1 else 's'})",
+        f"{workers} worker{'' if workers == 1 else 's'}{', sandbox' if sandbox else ''})",
         err=True,
     )
     Granian(
@@ -441,7 +451,8 @@ def people_set_password(
 )
 @click.pass_context
 def quickstart(ctx: click.Context, database_url: str | None, host: str, port: int, credentials: Path) -> None:
-    """Migrate, create demo data once (kept in --credentials), print how to call it, then serve."""
+    """Migrate, create demo data once (kept in --credentials), print how to call it, then serve
+    (with the sandbox API)."""
     from timeledger.demo import create_demo, snippet
     from timeledger.store.unit_of_work import SqlUnitOfWork
 
@@ -470,7 +481,7 @@ def quickstart(ctx: click.Context, database_url: str | None, host: str, port: in
     click.echo(json.dumps(data, indent=2))
     click.echo("\n# Paste into Python (pip install conductor-py):\n" + snippet(data) + "\n")
     sys.stdout.flush()
-    ctx.invoke(serve, database_url=settings.database_url, host=host, port=port, workers=1)
+    ctx.invoke(serve, database_url=settings.database_url, host=host, port=port, workers=1, sandbox=True)
 
 
 def _kept_demo(uow: SqlUnitOfWork, credentials: Path) -> dict[str, Any] | None:

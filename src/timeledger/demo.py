@@ -15,10 +15,11 @@ from timeledger.demo_oauth import oauth_credentials
 from timeledger.ledger.journal import JournalEntryDraft, JournalLineDraft, Side
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.ports import UnitOfWork
+from timeledger.ledger.queries import ListQuery
 from timeledger.ledger.records import ListEntry
 from timeledger.ledger.services.companies import create_company
 from timeledger.ledger.services.journal_entries import create_journal_entry
-from timeledger.ledger.services.lists import create_list_entry
+from timeledger.ledger.services.lists import create_list_entry, list_list_entries
 from timeledger.ledger.services.time_entries import create_time_entry
 from timeledger.ledger.tenancy import Company
 from timeledger.ledger.time_entries import TimeEntryDraft
@@ -29,7 +30,19 @@ def _add(uow: UnitOfWork, company_key: int, kind: ListKind, **fields: Any) -> Li
     return create_list_entry(uow, company_key, ListDraft(kind=kind, **fields))
 
 
-def _seed(uow: UnitOfWork, company: Company, today: date) -> None:
+def _person(uow: UnitOfWork, company_key: int, first: str, last: str, email: str) -> ListEntry:
+    """The employee with this email, made if the company has none (a reset company keeps the people
+    its credentials belong to)."""
+    query = ListQuery(kind=ListKind.EMPLOYEE, field_equals=(("email", email),), limit=1)
+    found = list_list_entries(uow, company_key, query).items
+    if found:
+        return found[0]
+    names = {"first_name": first, "last_name": last, "email": email, "username": first.lower()}
+    return _add(uow, company_key, ListKind.EMPLOYEE, **names)
+
+
+def seed(uow: UnitOfWork, company: Company, today: date) -> None:
+    """The demo's books, dated around ``today``, added to ``company``."""
     company_key = company.key
     k = ListKind
     accounts = {
@@ -71,15 +84,7 @@ def _seed(uow: UnitOfWork, company: Company, today: date) -> None:
             extra={"conductor": {"accountNumber": num}},
         )
     people = [
-        _add(
-            uow,
-            company_key,
-            k.EMPLOYEE,
-            first_name=first,
-            last_name=last,
-            email=email,
-            username=first.lower(),
-        )
+        _person(uow, company_key, first, last, email)
         for first, last, email in (
             ("Ada", "Lovelace", "ada@example.com"),
             ("Grace", "Hopper", "grace@example.com"),
@@ -265,7 +270,7 @@ def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
         connected=True,
         time_zone=DEMO_TIME_ZONE,
     )
-    _seed(uow, company, date.today())
+    seed(uow, company, date.today())
     return {
         "base_url": base_url,
         "conductor": {

@@ -16,6 +16,9 @@ SQLITE_SYNCHRONOUS = ("normal", "full", "extra")
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     sqlite_synchronous: str = "normal"
+    # ``timeledger serve --sandbox``: the ``/_timeledger/`` API for developers' tests (reset,
+    # snapshots, ...). Set through the environment so each granian worker process reads it.
+    sandbox: bool = False
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -27,4 +30,5 @@ class Settings:
         return cls(
             database_url=database_url or os.environ.get("TIMELEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
             sqlite_synchronous=synchronous,
+            sandbox=os.environ.get("TIMELEDGER_SANDBOX", "").strip().lower() in ("1", "true", "yes"),
         )

@@ -279,6 +279,29 @@ class TenancyRepository(Protocol):
     def touch_connection(self, company: Company, now: datetime) -> None: ...
 
 
+class CompanyDataRepository(Protocol):
+    """A company's records as one JSON document (the sandbox's export, import, reset, snapshots)."""
+
+    def credential_people(self, company_key: int) -> set[int]: ...
+
+    def export(self, company_key: int) -> dict[str, Any]: ...
+
+    def clear(self, company_key: int, keep_people: Iterable[int] = ()) -> None: ...
+
+    def replace(self, company_key: int, document: Any, keep_people: Iterable[int] = ()) -> None:
+        """Raises ValueError for a document that is not one, and the store's integrity error when its
+        rows clash with another company's records."""
+        ...
+
+    def save_snapshot(self, company_key: int, name: str, document: dict[str, Any], now: datetime) -> bool: ...
+
+    def snapshots(self, company_key: int) -> list[tuple[str, datetime]]: ...
+
+    def snapshot(self, company_key: int, name: str) -> Any | None: ...
+
+    def delete_snapshot(self, company_key: int, name: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back; a
     block opened inside another joins its transaction."""
@@ -290,6 +313,7 @@ class UnitOfWork(Protocol):
     currencies: CurrencyRepository
     journal_entries: JournalEntryRepository
     assignments: AssignmentRepository
+    company_data: CompanyDataRepository
 
     def write(self) -> UnitOfWork:
         """Mark the next ``with`` block as one that writes (it may lock earlier)."""

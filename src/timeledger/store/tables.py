@@ -488,3 +488,17 @@ sync_runs = Table(
     Column("error", Text),
     Index("ix_sync_runs_route_id", "route_id", "id"),
 )
+
+
+# --- sandbox snapshots (migration 0011) -------------------------------------------------------------
+
+# A company's records as one document (store/repositories/company_data.py), kept under a name so a
+# test can put the company back exactly as it was.
+sandbox_snapshots = Table(
+    "sandbox_snapshots",
+    metadata,
+    Column("company_id", Key, ForeignKey("companies.id"), primary_key=True, autoincrement=False),
+    Column("name", String(200), primary_key=True),
+    Column("document", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

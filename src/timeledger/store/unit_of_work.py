@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 
 from timeledger.store.repositories.assignments import SqlAssignmentRepository
+from timeledger.store.repositories.company_data import SqlCompanyData
 from timeledger.store.repositories.credentials import SqlCredentialRepository
 from timeledger.store.repositories.currencies import SqlCurrencyRepository
 from timeledger.store.repositories.journal_entries import SqlJournalEntryRepository
@@ -97,6 +98,7 @@ class SqlUnitOfWork:
         self.currencies = SqlCurrencyRepository(conn)
         self.journal_entries = SqlJournalEntryRepository(conn)
         self.assignments = SqlAssignmentRepository(conn)
+        self.company_data = SqlCompanyData(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

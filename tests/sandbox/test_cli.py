@@ -1,0 +1,64 @@
+"""``timeledger sandbox`` against the sandbox server, as a developer runs it from a shell."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from tests.sandbox.conftest import Company
+from tests.servers import CLI, Server, free_port
+
+
+def sandbox(
+    company: Company, *args: str, key: str | None = None, url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TIMELEDGER_API_KEY": key or company.demo["conductor"]["api_key"]}
+    where = ["--url", url or company.server.base_url, "--end-user", company.end_user_id]
+    command = [*CLI, "sandbox", *where, *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_snapshot_reset_restore_export_and_import_from_the_shell(company: Company, tmp_path: Path) -> None:
+    made = sandbox(company, "snapshot", "before")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["name"] == "before"
+    listed = json.loads(sandbox(company, "snapshot", "--list").stdout)
+    assert [s["name"] for s in listed["data"]] == ["before"]
+
+    exported = tmp_path / "books.json"
+    assert sandbox(company, "export", "--output", str(exported)).returncode == 0
+    assert json.loads(sandbox(company, "reset").stdout) == {"end_user_id": company.end_user_id, "reset": True}
+    assert json.loads(sandbox(company, "export").stdout)["tables"]["time_entries"] == []
+
+    assert json.loads(sandbox(company, "restore", "before").stdout) == {"name": "before", "restored": True}
+    assert json.loads(sandbox(company, "export").stdout) == json.loads(exported.read_text())
+    assert sandbox(company, "reset").returncode == 0
+    assert json.loads(sandbox(company, "import", str(exported)).stdout)["imported"] is True
+    assert json.loads(sandbox(company, "export").stdout) == json.loads(exported.read_text())
+    assert sandbox(company, "snapshot", "before", "--delete").returncode == 0
+    assert json.loads(sandbox(company, "snapshot", "--list").stdout) == {"data": []}
+
+    assert sandbox(company, "reset").returncode == 0
+    seeded = sandbox(company, "seed", "--fixture", "demo")
+    assert (seeded.returncode, json.loads(seeded.stdout)["seeded"]) == (0, "demo")
+
+
+def test_refusals_are_one_line(company: Company, server: Server) -> None:
+    missing = sandbox(company, "restore", "never-taken")
+    said = 'Error: 404: No snapshot named "never-taken" exists.'
+    assert (missing.returncode, missing.stderr.strip()) == (1, said)
+    bad_key = sandbox(company, "export", key="sk_tl_wrong")
+    assert bad_key.returncode == 1 and bad_key.stderr.startswith("Error: 401: ")
+    plain = sandbox(company, "export", url=server.base_url)  # the session server runs without --sandbox
+    assert (plain.returncode, plain.stderr.strip()) == (
+        1,
+        f"Error: the server at {server.base_url} does not run with --sandbox",
+    )
+    nowhere = sandbox(company, "export", url=f"http://127.0.0.1:{free_port()}")
+    assert nowhere.returncode == 1 and nowhere.stderr.startswith(
+        "Error: nothing answers at http://127.0.0.1:"
+    )
+    both = sandbox(company, "seed")
+    assert both.returncode == 2 and "give one of --fixture or --file" in both.stderr
