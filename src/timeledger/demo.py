@@ -21,7 +21,7 @@ from timeledger.ledger.services.companies import create_company
 from timeledger.ledger.services.journal_entries import create_journal_entry
 from timeledger.ledger.services.lists import create_list_entry, list_list_entries
 from timeledger.ledger.services.time_entries import create_time_entry
-from timeledger.ledger.tenancy import Company
+from timeledger.ledger.tenancy import Company, Organization
 from timeledger.ledger.time_entries import TimeEntryDraft
 from timeledger.ledger.values import BillingStatus, ListKind
 
@@ -261,6 +261,15 @@ DEMO_TIME_ZONE = "America/Denver"
 
 def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
     organization, secret = create_organization(uow, "Demo organization")
+    return demo_company(uow, organization, secret, base_url)
+
+
+def demo_company(
+    uow: UnitOfWork, organization: Organization, secret: str, base_url: str, *, own_login: bool = False
+) -> dict[str, Any]:
+    """A new demo company in ``organization`` and its credentials (``secret`` is one of its keys).
+    ``own_login``: the person signs in with an address of this company's own (``ada+end_usr_...@``),
+    as the organization may already have a demo whose person signs in as ``ada@example.com``."""
     company = create_company(
         uow,
         organization.key,
@@ -271,6 +280,7 @@ def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
         time_zone=DEMO_TIME_ZONE,
     )
     seed(uow, company, date.today())
+    login = f"ada+{company.public_id}@example.com" if own_login else None
     return {
         "base_url": base_url,
         "conductor": {
@@ -279,7 +289,7 @@ def create_demo(uow: UnitOfWork, base_url: str) -> dict[str, Any]:
             "publishable_key": organization.publishable_key,
             "end_user_id": company.public_id,
         },
-        **oauth_credentials(uow, organization, company, base_url),
+        **oauth_credentials(uow, organization, company, base_url, login),
     }
 
 

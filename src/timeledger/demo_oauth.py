@@ -23,10 +23,16 @@ DEMO_IDENTITY_EMAIL = "ada@example.com"
 
 
 def oauth_credentials(
-    uow: UnitOfWork, organization: Organization, company: Company, base_url: str
+    uow: UnitOfWork,
+    organization: Organization,
+    company: Company,
+    base_url: str,
+    login_email: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Register an app, let the demo's first employee sign in, and grant the app, as her, every
-    FreshBooks scope and QuickBooks Time (which has no scopes)."""
+    FreshBooks scope and QuickBooks Time (which has no scopes). She signs in as ``login_email``
+    (default her own email): a login names one person in its organization."""
+    login_email = login_email or DEMO_IDENTITY_EMAIL
     redirect_uri = f"{base_url}/oauth/callback"
     client, secret = create_oauth_client(
         uow, organization.publishable_key, "Demo time tracking app", [redirect_uri], ALL_SCOPES
@@ -34,7 +40,7 @@ def oauth_credentials(
     query = ListQuery(kind=ListKind.EMPLOYEE, field_equals=(("email", DEMO_IDENTITY_EMAIL),), limit=1)
     person = list_list_entries(uow, company.key, query).items[0]
     password = secrets.token_urlsafe(12)
-    set_password(uow, company, person.key, DEMO_IDENTITY_EMAIL, password)
+    set_password(uow, company, person.key, login_email, password)
 
     def tokens(api: OAuthApi, scopes: tuple[str, ...], lifetime: int) -> dict[str, Any]:
         granted = grant_without_consent(
@@ -57,7 +63,7 @@ def oauth_credentials(
             "business_id": render_business_id(company.key),
             "account_id": render_account_id(company.key),
             "identity_id": render_identity_id(person.key),
-            "login": {"email": DEMO_IDENTITY_EMAIL, "password": password},
+            "login": {"email": login_email, "password": password},
         },
         "quickbooks_time": {
             "base_url": f"{base_url}/api/v1",

@@ -167,3 +167,25 @@ def test_a_bad_document_is_refused_and_changes_nothing(company: Company) -> None
         400,
         '"name" must be a non-empty string.',
     )
+
+
+def test_a_new_company_of_the_demos_books_for_the_callers_organization(company: Company) -> None:
+    key = company.demo["conductor"]["api_key"]
+    url = f"{company.server.base_url}/_timeledger/companies"
+    made = httpx.post(url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
+    assert made.status_code == 200, made.text
+    credentials = made.json()
+    assert set(credentials) == {"base_url", "conductor", "freshbooks", "quickbooks_time"}
+    assert credentials["conductor"]["api_key"] == key
+    assert credentials["conductor"]["publishable_key"] == company.demo["conductor"]["publishable_key"]
+    fresh = Company(company.server, credentials)
+    assert fresh.end_user_id != company.end_user_id
+    assert len(activities(fresh)) == 20
+    fb, _ = freshbooks(fresh)  # she signs in with an address of this company's own
+    assert fb.current_user().email == credentials["freshbooks"]["login"]["email"] != "ada@example.com"
+    assert qbt(fresh, "GET", "current_user")["results"]["users"]
+    refused = httpx.post(url, headers={"Authorization": f"Bearer {key}"}, json={"fixture": "empty"})
+    assert (refused.status_code, refused.json()["error"]["message"]) == (
+        400,
+        '"fixture" must be one of: demo.',
+    )

@@ -2,6 +2,7 @@
 company, for developers testing their integrations. Mounted only with ``--sandbox``; elsewhere these
 paths are the 404 of any unknown path.
 
+``POST /_timeledger/companies`` makes a new company of the demo's books in the caller's organization.
 Callers are an organization's secret key (``Authorization: Bearer sk_...``, 401 otherwise), and a
 company is named by its end user id: another organization's is 404. Bodies are JSON and refusals
 Conductor's error body, through the same scaffold as the three APIs.
@@ -15,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from timeledger.auth.keys import bearer_secret
 from timeledger.dialects.conductor import errors as conductor_errors
 from timeledger.dialects.conductor.errors import (
     ConductorError,
@@ -29,7 +31,7 @@ from timeledger.ledger.errors import ConflictError, NotFoundError
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services import sandbox
 from timeledger.ledger.services.sandbox import InvalidDocumentError
-from timeledger.ledger.tenancy import Company
+from timeledger.ledger.tenancy import Company, Organization
 
 PREFIX = "/_timeledger/"
 COMPANY = "/_timeledger/companies/{end_user_id}"
@@ -66,6 +68,17 @@ def _object(call: Call[Company]) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidDocumentError("The body must be a JSON object.")
     return body
+
+
+def create_company(call: Call[Organization]) -> dict[str, Any]:
+    """A new company of the caller's organization holding the demo's books, and its credentials in
+    the shape of ``timeledger demo``'s output: what a test takes to have books of its own."""
+    body = _object(call) if call.body else {}
+    if body.get("fixture", "demo") not in FIXTURES:
+        raise InvalidDocumentError(f'"fixture" must be one of: {", ".join(FIXTURES)}.')
+    secret = bearer_secret(call.request.headers.get("authorization"))
+    base_url = str(call.request.base_url).rstrip("/")
+    return sandbox.new_demo_company(call.uow, call.caller, secret, base_url)
 
 
 def reset(call: Call[Company]) -> dict[str, Any]:
@@ -121,6 +134,7 @@ def delete_snapshot(call: Call[Company]) -> dict[str, Any]:
 def routes() -> list[BaseRoute]:
     s = SANDBOX
     return [
+        route(s, "POST", "/_timeledger/companies", create_company, organization),
         route(s, "POST", f"{COMPANY}/reset", reset, company),
         route(s, "POST", f"{COMPANY}/seed", seed, company),
         route(s, "GET", f"{COMPANY}/export", export, company),

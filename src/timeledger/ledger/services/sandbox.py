@@ -16,7 +16,7 @@ from timeledger.ledger.errors import ConflictError, LedgerError, NotFoundError
 from timeledger.ledger.lists import check_length
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services.currencies import add_builtin_currencies
-from timeledger.ledger.tenancy import Company
+from timeledger.ledger.tenancy import Company, Organization
 
 
 class InvalidDocumentError(LedgerError):
@@ -33,6 +33,16 @@ def reset(uow: UnitOfWork, company: Company) -> None:
         data.clear(company.key, data.credential_people(company.key))
         add_builtin_currencies(uow, company.key, utc_now())
         uow.commit()
+
+
+def new_demo_company(
+    uow: UnitOfWork, organization: Organization, secret: str, base_url: str
+) -> dict[str, Any]:
+    """A new company of the demo's books in ``organization``, and its credentials in the shape of
+    ``timeledger demo``'s output (``secret`` is the caller's key, written into them)."""
+    from timeledger.demo import demo_company
+
+    return demo_company(uow, organization, secret, base_url, own_login=True)
 
 
 def seed_demo(uow: UnitOfWork, company: Company) -> None:
