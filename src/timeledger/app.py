@@ -8,6 +8,7 @@ from functools import partial
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from timeledger.dialects import oauth_consent
 from timeledger.dialects.conductor import routes as conductor
@@ -15,6 +16,7 @@ from timeledger.dialects.freshbooks import routes as freshbooks
 from timeledger.dialects.freshbooks.errors import PREFIXES as FRESHBOOKS_PREFIXES
 from timeledger.dialects.quickbooks_time import routes as quickbooks_time
 from timeledger.dialects.sandbox import routes as sandbox
+from timeledger.dialects.sandbox.middleware import Api, SandboxMiddleware
 from timeledger.dialects.scaffold.endpoints import by_path, exception_handlers
 from timeledger.dialects.scaffold.pages import PAGES
 from timeledger.settings import Settings
@@ -36,7 +38,19 @@ def build_app(settings: Settings, engine: Engine | None = None) -> Starlette:
         ("/connect/", PAGES),
     ]
     # Conductor answers every other path: its SDK is the one pointed at the bare server URL + /v1.
-    app = Starlette(routes=routes, exception_handlers=exception_handlers(owners, conductor.CONDUCTOR))
+    middleware = []
+    if settings.sandbox:
+        apis = [
+            Api("freshbooks", FRESHBOOKS_PREFIXES, freshbooks.FRESHBOOKS),
+            Api("quickbooks_time", (quickbooks_time.PREFIX,), quickbooks_time.QUICKBOOKS_TIME),
+            Api("conductor", ("/v1/",), conductor.CONDUCTOR),
+        ]
+        middleware.append(Middleware(SandboxMiddleware, apis=apis))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=exception_handlers(owners, conductor.CONDUCTOR),
+    )
     app.state.engine = engine
     hot.prepare(engine.dialect)
     sqlite = engine.dialect.name == "sqlite"

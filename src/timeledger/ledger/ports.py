@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from timeledger.ledger.assignments import JobAssignment
+from timeledger.ledger.clock import CompanyClock
 from timeledger.ledger.credentials import CredentialRepository
+from timeledger.ledger.faults import Fault
 from timeledger.ledger.journal import Currency, CurrencyDraft, JournalEntry, JournalEntryDraft
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import (
@@ -302,6 +304,22 @@ class CompanyDataRepository(Protocol):
     def delete_snapshot(self, company_key: int, name: str) -> bool: ...
 
 
+class SandboxRepository(Protocol):
+    """A sandbox company's clock and faults."""
+
+    def clock(self, company_key: int) -> CompanyClock | None: ...
+
+    def set_clock(self, company_key: int, clock: CompanyClock | None) -> None: ...
+
+    def faults(self, company_key: int, api: str | None = None) -> list[Fault]: ...
+
+    def add_fault(self, company_key: int, fault: Fault) -> Fault: ...
+
+    def spend_fault(self, company_key: int, fault_id: int) -> bool: ...
+
+    def delete_faults(self, company_key: int, fault_id: int | None = None) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back; a
     block opened inside another joins its transaction."""
@@ -314,6 +332,7 @@ class UnitOfWork(Protocol):
     journal_entries: JournalEntryRepository
     assignments: AssignmentRepository
     company_data: CompanyDataRepository
+    sandbox: SandboxRepository
 
     def write(self) -> UnitOfWork:
         """Mark the next ``with`` block as one that writes (it may lock earlier)."""

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -490,7 +491,7 @@ sync_runs = Table(
 )
 
 
-# --- sandbox snapshots (migration 0011) -------------------------------------------------------------
+# --- the sandbox (migration 0011) -------------------------------------------------------------------
 
 # A company's records as one document (store/repositories/company_data.py), kept under a name so a
 # test can put the company back exactly as it was.
@@ -501,4 +502,32 @@ sandbox_snapshots = Table(
     Column("name", String(200), primary_key=True),
     Column("document", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# A company's own clock: ``now`` as it was set at ``set_at``; frozen, it stays at ``now``.
+sandbox_clocks = Table(
+    "sandbox_clocks",
+    metadata,
+    Column("company_id", Key, ForeignKey("companies.id"), primary_key=True, autoincrement=False),
+    Column("now", UtcDateTime, nullable=False),
+    Column("frozen", Boolean, nullable=False),
+    Column("set_at", UtcDateTime, nullable=False),
+)
+
+# Faults a company's requests meet: matched in id order by API, method and path glob; ``remaining``
+# NULL is for ever, else the row goes when it reaches 0.
+sandbox_faults = Table(
+    "sandbox_faults",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("api", String(20), nullable=False),
+    Column("method", String(10)),
+    Column("path", Text),
+    Column("fault", String(20), nullable=False),
+    Column("latency_ms", Integer),
+    Column("probability", Float, nullable=False),
+    Column("remaining", Integer),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_sandbox_faults_company_id", "company_id", "id"),
 )

@@ -21,6 +21,7 @@ from timeledger.store.repositories.credentials import SqlCredentialRepository
 from timeledger.store.repositories.currencies import SqlCurrencyRepository
 from timeledger.store.repositories.journal_entries import SqlJournalEntryRepository
 from timeledger.store.repositories.lists import SqlListRepository
+from timeledger.store.repositories.sandbox import SqlSandboxRepository
 from timeledger.store.repositories.tenancy import SqlTenancyRepository
 from timeledger.store.repositories.time_entries import SqlTimeEntryRepository
 
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.journal_entries = SqlJournalEntryRepository(conn)
         self.assignments = SqlAssignmentRepository(conn)
         self.company_data = SqlCompanyData(conn)
+        self.sandbox = SqlSandboxRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from timeledger.auth.errors import AuthError
 from timeledger.dialects.conductor.wire.responses import json_response, request_id
-from timeledger.dialects.scaffold.errors import BodyTooLargeError, RequestError
+from timeledger.dialects.scaffold.errors import BodyTooLargeError, RequestError, ServiceFault
 from timeledger.ledger.errors import RULE_CODES, LedgerError
 
 # Production's userFacingMessage whenever nothing specific applies, a malformed request included
@@ -37,6 +37,7 @@ class ConductorError(Exception):
     message: str
     user_facing_message: str = GENERIC_USER_MESSAGE
     integration_code: str | None = None
+    retry_after: int | None = None  # seconds, sent as ``Retry-After``
 
     def to_body(self, request_id: str) -> dict[str, object]:
         error: dict[str, object] = {
@@ -160,6 +161,8 @@ def from_exception(request: Request, error: Exception) -> ConductorError | None:
         return from_ledger(error)
     if isinstance(error, AuthError):
         return from_auth(error)
+    if isinstance(error, ServiceFault):
+        return from_fault(error)
     if isinstance(error, BodyTooLargeError):
         return ConductorError(
             413, "INVALID_REQUEST_ERROR", "REQUEST_TOO_LARGE", error.message, GENERIC_USER_MESSAGE
@@ -179,9 +182,37 @@ def from_exception(request: Request, error: Exception) -> ConductorError | None:
     return None
 
 
+def from_fault(fault: ServiceFault) -> ConductorError:
+    """What Conductor answers when QuickBooks Desktop is unreachable (its Web Connector's
+    ``0x80040420``), when the end user never set up the connection, when it is rate limited or down."""
+    if fault.kind == "connection_error":
+        return ConductorError(
+            502,
+            "INTEGRATION_CONNECTION_ERROR",
+            "QBD_CONNECTION_ERROR",
+            "QuickBooks Desktop is not running or could not be reached through the Web Connector.",
+            "QuickBooks Desktop could not be reached. Make sure it is open and the Web Connector is running.",
+            "0x80040420",
+            retry_after=None,
+        )
+    if fault.kind == "not_set_up":
+        said = "The end user has not set up its QuickBooks Desktop connection."
+        return from_auth(AuthError("connection_not_set_up", said))
+    if fault.kind == "rate_limit":
+        code, said = "TOO_MANY_REQUESTS", "Too many requests."
+        return ConductorError(429, "INVALID_REQUEST_ERROR", code, said, retry_after=fault.retry_after)
+    return ConductorError(
+        503, "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "Service unavailable.", retry_after=fault.retry_after
+    )
+
+
 def error_response(request: Request, error: ConductorError) -> Response:
-    # Only an unexpected 5xx of our own may be worth retrying; every refusal repeats identically.
-    headers = {} if error.type == "INTERNAL_ERROR" else {"x-should-retry": "false"}
+    # Only what may go better next time is worth retrying (an unexpected 5xx of our own, a fault of
+    # the connection, a rate limit); every refusal repeats identically.
+    transient = error.type == "INTERNAL_ERROR" or error.code == "QBD_CONNECTION_ERROR" or error.status == 429
+    headers = {} if transient else {"x-should-retry": "false"}
+    if error.retry_after is not None:
+        headers["retry-after"] = str(error.retry_after)
     return json_response(request, error.to_body(request_id(request)), error.status, headers)
 
 

@@ -29,6 +29,7 @@ from timeledger.dialects.scaffold.errors import (
     InvalidValueError,
     MalformedBodyError,
     RequestError,
+    ServiceFault,
 )
 from timeledger.ledger.errors import RULE_CODES, LedgerError
 from timeledger.ledger.lists import TEXT_LIMITS
@@ -67,6 +68,7 @@ class FreshBooksError(Exception):
     field: str | None = None
     code: str | None = None  # the auth family's ``error`` code
     value: Any = None
+    retry_after: int | None = None  # seconds, sent as ``Retry-After``
 
     def body(self, family: Family, object_name: str = "client") -> dict[str, Any]:
         if self.code == "insufficient_scope":
@@ -253,6 +255,10 @@ def from_exception(request: Request, error: Exception) -> FreshBooksError | None
         return from_ledger(error)
     if isinstance(error, AuthError):
         return from_auth(error)
+    if isinstance(error, ServiceFault):  # rate limited or down: FreshBooks has no QuickBooks connection
+        limited = error.kind == "rate_limit"
+        status, said = (429, "Too Many Requests") if limited else (503, "Service Unavailable")
+        return FreshBooksError(status, said, None, None, None, retry_after=error.retry_after)
     if isinstance(error, BodyTooLargeError):
         return FreshBooksError(413, error.message, ERRNO_INVALID_VALUE, None, "invalid_request")
     if isinstance(error, InvalidValueError):
@@ -281,6 +287,8 @@ def from_exception(request: Request, error: Exception) -> FreshBooksError | None
 
 def error_response(request: Request, error: FreshBooksError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if error.status == 401 else {}
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     return Response(
         orjson.dumps(error.body(family_of(request.url.path))),
         status_code=error.status,

@@ -18,7 +18,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from timeledger.auth.errors import AuthError
-from timeledger.dialects.scaffold.errors import BodyTooLargeError, InvalidValueError, RequestError
+from timeledger.dialects.scaffold.errors import (
+    BodyTooLargeError,
+    InvalidValueError,
+    RequestError,
+    ServiceFault,
+)
 from timeledger.ledger.errors import RULE_CODES, LedgerError
 
 STATUS_MESSAGES = {
@@ -36,6 +41,7 @@ STATUS_MESSAGES = {
     417: "Expectation Failed",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 TS_1006 = "TS-1006: User is not allowed to track time"
@@ -47,6 +53,7 @@ class QuickBooksTimeError(Exception):
 
     status: int
     message: str
+    retry_after: int | None = None  # seconds, sent as ``Retry-After``
 
     def body(self) -> dict[str, object]:
         return {"error": {"code": self.status, "message": self.message}}
@@ -104,6 +111,9 @@ def from_exception(request: Request, error: Exception) -> QuickBooksTimeError | 
         return error
     if isinstance(error, AuthError):
         return QuickBooksTimeError(401, "Unauthorized: the access token is invalid, expired or revoked.")
+    if isinstance(error, ServiceFault):  # rate limited or down: QuickBooks Time has no QuickBooks connection
+        status = 429 if error.kind == "rate_limit" else 503
+        return QuickBooksTimeError(status, STATUS_MESSAGES[status], retry_after=error.retry_after)
     if isinstance(error, BodyTooLargeError):
         return QuickBooksTimeError(413, f"Request Entity Too Large: {error.message}")
     if isinstance(error, RequestError):
@@ -120,7 +130,10 @@ def from_exception(request: Request, error: Exception) -> QuickBooksTimeError | 
 
 
 def error_response(error: QuickBooksTimeError) -> Response:
-    return Response(orjson.dumps(error.body()), status_code=error.status, media_type="application/json")
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return Response(
+        orjson.dumps(error.body()), status_code=error.status, media_type="application/json", headers=headers
+    )
 
 
 def refusal(request: Request, error: Exception) -> Response | None:

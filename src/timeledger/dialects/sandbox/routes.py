@@ -1,6 +1,6 @@
 """``/_timeledger/companies/{end_user_id}/...``: reset, seed, export, import and snapshots of one
-company, for developers testing their integrations. Mounted only with ``--sandbox``; elsewhere these
-paths are the 404 of any unknown path.
+company, its clock and the faults its requests meet, for developers testing their integrations.
+Mounted only with ``--sandbox``; elsewhere these paths are the 404 of any unknown path.
 
 ``POST /_timeledger/companies`` makes a new company of the demo's books in the caller's organization.
 Callers are an organization's secret key (``Authorization: Bearer sk_...``, 401 otherwise), and a
@@ -10,6 +10,7 @@ Conductor's error body, through the same scaffold as the three APIs.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -27,7 +28,9 @@ from timeledger.dialects.conductor.errors import (
 from timeledger.dialects.conductor.routes import organization
 from timeledger.dialects.conductor.wire.responses import respond
 from timeledger.dialects.scaffold.endpoints import Call, Dialect, route
+from timeledger.ledger.clock import CompanyClock, real_now
 from timeledger.ledger.errors import ConflictError, NotFoundError
+from timeledger.ledger.faults import Fault
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services import sandbox
 from timeledger.ledger.services.sandbox import InvalidDocumentError
@@ -131,6 +134,113 @@ def delete_snapshot(call: Call[Company]) -> dict[str, Any]:
     return {"name": name, "deleted": True}
 
 
+# --- the clock ------------------------------------------------------------------------------------
+
+
+def _clock_json(clock: CompanyClock | None) -> dict[str, Any]:
+    now = clock.read(real_now()) if clock else real_now()
+    return {"now": now.isoformat(), "frozen": bool(clock and clock.frozen), "set": clock is not None}
+
+
+def set_clock(call: Call[Company]) -> dict[str, Any]:
+    body = _object(call)
+    _only(body, ("now", "frozen"))
+    text, frozen = body.get("now"), body.get("frozen", True)
+    moment = _instant(text)
+    if not isinstance(frozen, bool):
+        raise InvalidDocumentError('"frozen" must be true or false.')
+    return _clock_json(sandbox.set_clock(call.uow, call.caller, moment, frozen))
+
+
+def get_clock(call: Call[Company]) -> dict[str, Any]:
+    return _clock_json(sandbox.clock_of(call.uow, call.caller))
+
+
+def clear_clock(call: Call[Company]) -> dict[str, Any]:
+    sandbox.clear_clock(call.uow, call.caller)
+    return _clock_json(None)
+
+
+def _instant(text: Any) -> datetime:
+    if not isinstance(text, str):
+        raise InvalidDocumentError('"now" must be an ISO 8601 date and time with its offset.')
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidDocumentError(f'"now" is not an ISO 8601 date and time: {text!r}.') from None
+    if moment.tzinfo is None:
+        raise InvalidDocumentError('"now" must carry its offset (Z, or +HH:MM).')
+    return moment
+
+
+def _only(body: dict[str, Any], keys: tuple[str, ...]) -> None:
+    unknown = sorted(set(body) - set(keys))
+    if unknown:
+        raise InvalidDocumentError(f'Unrecognized key "{unknown[0]}": the body takes {", ".join(keys)}.')
+
+
+# --- faults ---------------------------------------------------------------------------------------
+
+_FAULT_KEYS = ("api", "method", "path", "fault", "latency_ms", "probability", "count")
+
+
+def _fault_json(fault: Fault) -> dict[str, Any]:
+    return {
+        "id": fault.id,
+        "api": fault.api,
+        "method": fault.method,
+        "path": fault.path,
+        "fault": fault.fault,
+        "latency_ms": fault.latency_ms,
+        "probability": fault.probability,
+        "count": fault.remaining,
+        "created_at": fault.created_at.isoformat(),
+    }
+
+
+def _typed(body: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise InvalidDocumentError(f'"{key}" must be {what}.')
+    return value
+
+
+def create_fault(call: Call[Company]) -> dict[str, Any]:
+    body = _object(call)
+    _only(body, _FAULT_KEYS)
+    probability = _typed(body, "probability", (int, float), "a number from 0 to 1")
+    fault = sandbox.add_fault(
+        call.uow,
+        call.caller,
+        api=_typed(body, "api", str, "a string") or "",
+        fault=_typed(body, "fault", str, "a string") or "",
+        method=(_typed(body, "method", str, "a string") or "").upper() or None,
+        path=_typed(body, "path", str, "a string (a glob)"),
+        latency_ms=_typed(body, "latency_ms", int, "a whole number"),
+        probability=1.0 if probability is None else float(probability),
+        count=_typed(body, "count", int, "a whole number"),
+    )
+    return _fault_json(fault)
+
+
+def list_faults(call: Call[Company]) -> dict[str, Any]:
+    return {"data": [_fault_json(f) for f in sandbox.list_faults(call.uow, call.caller)]}
+
+
+def delete_faults(call: Call[Company]) -> dict[str, Any]:
+    return {"deleted": sandbox.delete_faults(call.uow, call.caller)}
+
+
+def delete_fault(call: Call[Company]) -> dict[str, Any]:
+    text = call.path["fault_id"]
+    if not text.isdigit():
+        raise NotFoundError(f"No fault with id {text} exists.")
+    sandbox.delete_faults(call.uow, call.caller, int(text))
+    return {"id": int(text), "deleted": True}
+
+
 def routes() -> list[BaseRoute]:
     s = SANDBOX
     return [
@@ -143,4 +253,11 @@ def routes() -> list[BaseRoute]:
         route(s, "GET", f"{COMPANY}/snapshots", list_snapshots, company),
         route(s, "POST", f"{COMPANY}/snapshots/{{name}}/restore", restore_snapshot, company),
         route(s, "DELETE", f"{COMPANY}/snapshots/{{name}}", delete_snapshot, company),
+        route(s, "PUT", f"{COMPANY}/clock", set_clock, company),
+        route(s, "GET", f"{COMPANY}/clock", get_clock, company),
+        route(s, "DELETE", f"{COMPANY}/clock", clear_clock, company),
+        route(s, "POST", f"{COMPANY}/faults", create_fault, company),
+        route(s, "GET", f"{COMPANY}/faults", list_faults, company),
+        route(s, "DELETE", f"{COMPANY}/faults", delete_faults, company),
+        route(s, "DELETE", f"{COMPANY}/faults/{{fault_id}}", delete_fault, company),
     ]

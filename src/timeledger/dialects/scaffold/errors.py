@@ -5,6 +5,8 @@ table renders them as that API's own errors (status, body, field names as the ca
     ├── BodyTooLargeError    the body is over the size limit; it was not read whole
     ├── MalformedBodyError   the body is not what the endpoint reads (not JSON, a broken form)
     └── InvalidValueError    a value is malformed or out of range; ``field`` names it as sent
+
+    ServiceFault             a sandbox fault: the service failing as production does on a bad day
 """
 
 from __future__ import annotations
@@ -33,3 +35,17 @@ class InvalidValueError(RequestError):
         super().__init__(f'"{field}" {problem}.')
         self.field = field
         self.problem = problem
+
+
+# The faults a sandbox can inject; the first two are QuickBooks Desktop's (Conductor's) alone.
+FAULTS = ("connection_error", "not_set_up", "rate_limit", "unavailable")
+
+
+class ServiceFault(Exception):
+    """The service answering ``kind`` (one of FAULTS) instead of the request: each dialect renders it
+    as that API does in production, ``retry_after`` seconds in a 429's or 503's ``Retry-After``."""
+
+    def __init__(self, kind: str, retry_after: int = 1) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.retry_after = retry_after

@@ -1,6 +1,6 @@
-"""What ``--sandbox`` lets a developer do to a company's records: empty them, seed them, export and
-import them as one document, keep and restore named snapshots. Each operation is one transaction:
-a failed import or restore changes nothing.
+"""What ``--sandbox`` lets a developer do to a company: empty its records, seed them, export and
+import them as one document, keep and restore named snapshots; set its clock; give its requests
+faults to meet. Each operation is one transaction: a failed import or restore changes nothing.
 
 Credentials survive all of it: keys, logins and OAuth tokens stay valid, and so do the people they
 belong to (an import that lacks them keeps them as they are; one that has them rewrites them).
@@ -8,11 +8,13 @@ belong to (an import that lacks them keeps them as they are; one that has them r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from timeledger.ledger.clock import utc_now
+from timeledger.ledger import faults
+from timeledger.ledger.clock import CompanyClock, real_now, utc_now
 from timeledger.ledger.errors import ConflictError, LedgerError, NotFoundError
+from timeledger.ledger.faults import Fault
 from timeledger.ledger.lists import check_length
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services.currencies import add_builtin_currencies
@@ -108,3 +110,82 @@ def delete_snapshot(uow: UnitOfWork, company: Company, name: str) -> None:
         if not uow.company_data.delete_snapshot(company.key, name):
             raise NotFoundError(f'No snapshot named "{name}" exists.')
         uow.commit()
+
+
+# --- the clock ------------------------------------------------------------------------------------
+
+
+def set_clock(uow: UnitOfWork, company: Company, now: datetime, frozen: bool) -> CompanyClock:
+    """The company's now becomes ``now``: staying there if ``frozen``, else running on from it."""
+    clock = CompanyClock(now.astimezone(UTC), frozen, real_now())
+    with uow.write():
+        uow.sandbox.set_clock(company.key, clock)
+        uow.commit()
+    return clock
+
+
+def clear_clock(uow: UnitOfWork, company: Company) -> None:
+    with uow.write():
+        uow.sandbox.set_clock(company.key, None)
+        uow.commit()
+
+
+def clock_of(uow: UnitOfWork, company: Company) -> CompanyClock | None:
+    with uow:
+        return uow.sandbox.clock(company.key)
+
+
+# --- faults ---------------------------------------------------------------------------------------
+
+
+def add_fault(
+    uow: UnitOfWork,
+    company: Company,
+    *,
+    api: str,
+    fault: str,
+    method: str | None = None,
+    path: str | None = None,
+    latency_ms: int | None = None,
+    probability: float = 1.0,
+    count: int | None = None,
+) -> Fault:
+    """A fault the company's requests to ``api`` meet; InvalidDocumentError naming what is wrong."""
+    if api not in faults.APIS:
+        raise InvalidDocumentError(f'"api" must be one of: {", ".join(faults.APIS)}.', field="api")
+    if fault not in faults.KINDS:
+        raise InvalidDocumentError(f'"fault" must be one of: {", ".join(faults.KINDS)}.', field="fault")
+    if fault in faults.CONDUCTOR_ONLY and api != "conductor":
+        raise InvalidDocumentError(f'"{fault}" is a QuickBooks Desktop fault: its "api" is conductor.')
+    if method is not None and method not in faults.METHODS:
+        raise InvalidDocumentError(f'"method" must be one of: {", ".join(faults.METHODS)}.', field="method")
+    if fault == "latency":
+        if latency_ms is None or not 1 <= latency_ms <= faults.MAX_LATENCY_MS:
+            raise InvalidDocumentError(
+                f'"latency_ms" must be a whole number from 1 to {faults.MAX_LATENCY_MS}.', field="latency_ms"
+            )
+    elif latency_ms is not None:
+        raise InvalidDocumentError('"latency_ms" goes only with the "latency" fault.', field="latency_ms")
+    if not 0 <= probability <= 1:
+        raise InvalidDocumentError('"probability" must be from 0 to 1.', field="probability")
+    if count is not None and count < 1:
+        raise InvalidDocumentError('"count" must be a whole number of at least 1.', field="count")
+    draft = Fault(0, api, method, path, fault, latency_ms, probability, count, utc_now())
+    with uow.write():
+        made = uow.sandbox.add_fault(company.key, draft)
+        uow.commit()
+    return made
+
+
+def list_faults(uow: UnitOfWork, company: Company) -> list[Fault]:
+    with uow:
+        return uow.sandbox.faults(company.key)
+
+
+def delete_faults(uow: UnitOfWork, company: Company, fault_id: int | None = None) -> int:
+    with uow.write():
+        gone = uow.sandbox.delete_faults(company.key, fault_id)
+        if fault_id is not None and not gone:
+            raise NotFoundError(f"No fault with id {fault_id} exists.")
+        uow.commit()
+    return gone

@@ -1,0 +1,27 @@
+"""Faults a sandbox company's requests meet, on demand: what each API does on a bad day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+APIS = ("conductor", "freshbooks", "quickbooks_time")
+# connection_error and not_set_up are QuickBooks Desktop's, through Conductor; latency delays the
+# real answer; the others replace it.
+KINDS = ("connection_error", "not_set_up", "rate_limit", "unavailable", "latency")
+CONDUCTOR_ONLY = ("connection_error", "not_set_up")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+MAX_LATENCY_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Fault:
+    id: int
+    api: str
+    method: str | None
+    path: str | None  # an fnmatch glob over the whole request path
+    fault: str
+    latency_ms: int | None
+    probability: float
+    remaining: int | None  # None: every time
+    created_at: datetime

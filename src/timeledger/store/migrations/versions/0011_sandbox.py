@@ -1,0 +1,72 @@
+"""the sandbox: snapshots, clocks, faults
+
+Revision ID: 0011
+Revises: 0010
+
+``--sandbox`` keeps named snapshots of a company's records (each one JSON document), a clock of
+its own per company, and the faults its requests are to meet.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from timeledger.store.types import UtcDateTime
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sandbox_snapshots",
+        sa.Column("company_id", Key, autoincrement=False, nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("document", sa.JSON, nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_sandbox_snapshots_company_id_companies")
+        ),
+        sa.PrimaryKeyConstraint("company_id", "name", name=op.f("pk_sandbox_snapshots")),
+    )
+
+    op.create_table(
+        "sandbox_clocks",
+        sa.Column("company_id", Key, autoincrement=False, nullable=False),
+        sa.Column("now", UtcDateTime, nullable=False),
+        sa.Column("frozen", sa.Boolean, nullable=False),
+        sa.Column("set_at", UtcDateTime, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_sandbox_clocks_company_id_companies")
+        ),
+        sa.PrimaryKeyConstraint("company_id", name=op.f("pk_sandbox_clocks")),
+    )
+    op.create_table(
+        "sandbox_faults",
+        sa.Column("id", Key, autoincrement=True, nullable=False),
+        sa.Column("company_id", Key, nullable=False),
+        sa.Column("api", sa.String(20), nullable=False),
+        sa.Column("method", sa.String(10)),
+        sa.Column("path", sa.Text),
+        sa.Column("fault", sa.String(20), nullable=False),
+        sa.Column("latency_ms", sa.Integer),
+        sa.Column("probability", sa.Float, nullable=False),
+        sa.Column("remaining", sa.Integer),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_sandbox_faults_company_id_companies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sandbox_faults")),
+    )
+    op.create_index("ix_sandbox_faults_company_id", "sandbox_faults", ["company_id", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_sandbox_faults_company_id", table_name="sandbox_faults")
+    for table in ("sandbox_faults", "sandbox_clocks", "sandbox_snapshots"):
+        op.drop_table(table)
