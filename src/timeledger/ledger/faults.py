@@ -25,3 +25,18 @@ class Fault:
     probability: float
     remaining: int | None  # None: every time
     created_at: datetime
+
+
+LATENCIES = ("none", "production")
+# QuickBooks Time: 300 requests per 5-minute window per access token (reference §1).
+RATE_LIMIT_REQUESTS = 300
+RATE_LIMIT_WINDOW_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Realism:
+    """How close to production a sandbox company's requests are; the default is none of it."""
+
+    conductor_cursor_expiry_seconds: float | None = None
+    quickbooks_time_rate_limit: bool = False
+    latency: str = "none"

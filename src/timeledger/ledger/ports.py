@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from timeledger.ledger.assignments import JobAssignment
 from timeledger.ledger.clock import CompanyClock
 from timeledger.ledger.credentials import CredentialRepository
-from timeledger.ledger.faults import Fault
+from timeledger.ledger.faults import Fault, Realism
 from timeledger.ledger.journal import Currency, CurrencyDraft, JournalEntry, JournalEntryDraft
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import (
@@ -318,6 +318,12 @@ class SandboxRepository(Protocol):
     def spend_fault(self, company_key: int, fault_id: int) -> bool: ...
 
     def delete_faults(self, company_key: int, fault_id: int | None = None) -> int: ...
+
+    def realism(self, company_key: int) -> Realism: ...
+
+    def set_realism(self, company_key: int, realism: Realism) -> None: ...
+
+    def count_request(self, token_hash: str, now: datetime) -> tuple[int, datetime]: ...
 
 
 class UnitOfWork(Protocol):

@@ -531,3 +531,23 @@ sandbox_faults = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_sandbox_faults_company_id", "company_id", "id"),
 )
+
+# How close to production a company's requests are: Conductor cursors that expire, QuickBooks Time's
+# rate limit, production's latencies ("none" or "production").
+sandbox_realism = Table(
+    "sandbox_realism",
+    metadata,
+    Column("company_id", Key, ForeignKey("companies.id"), primary_key=True, autoincrement=False),
+    Column("cursor_expiry_seconds", Float),
+    Column("rate_limit", Boolean, nullable=False),
+    Column("latency", String(10), nullable=False),
+)
+
+# QuickBooks Time's rate limit: requests per access token (by its hash) in the current window.
+sandbox_rates = Table(
+    "sandbox_rates",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("count", Integer, nullable=False),
+)

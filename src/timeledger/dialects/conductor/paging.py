@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import time
+from contextvars import ContextVar
 from typing import NamedTuple
 
 import orjson
@@ -19,6 +21,10 @@ from timeledger.dialects.conductor.errors import invalid_request
 from timeledger.dialects.scaffold.values import INT64_MAX
 
 Params = list[tuple[str, str]]
+
+# How long a cursor lives, in seconds; None: for ever. Conductor's expire after 10 s; the sandbox's
+# realism sets this for a company's requests (``conductor_cursor_expiry_seconds``).
+CURSOR_LIFETIME: ContextVar[float | None] = ContextVar("conductor_cursor_lifetime", default=None)
 
 
 class Position(NamedTuple):
@@ -37,7 +43,7 @@ def _query_digest(params: Params) -> str:
 
 
 def encode_cursor(params: Params, position: tuple[str, int], remaining: int | None = None) -> str:
-    value = [_query_digest(params), *position, remaining]
+    value = [_query_digest(params), *position, remaining, round(time.time(), 3)]
     return base64.urlsafe_b64encode(orjson.dumps(value)).decode().rstrip("=")
 
 
@@ -48,14 +54,17 @@ def _is_count(value: object) -> bool:
 def read_cursor(params: Params, cursor: str) -> Position:
     """The position in ``cursor``, refused unless it is one we issued for this same query."""
     try:
-        digest, sort_value, key, remaining = orjson.loads(
+        digest, sort_value, key, remaining, issued = orjson.loads(
             base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         )
+        lifetime = CURSOR_LIFETIME.get()
         if (
             digest != _query_digest(params)
             or not isinstance(sort_value, str)
             or not _is_count(key)
             or not (remaining is None or _is_count(remaining))
+            or not isinstance(issued, int | float)
+            or (lifetime is not None and time.time() - issued > lifetime)
         ):
             raise ValueError(cursor)
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):

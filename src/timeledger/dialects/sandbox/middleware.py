@@ -1,5 +1,6 @@
 """What a sandbox company's requests to the three APIs meet before the API answers them: its own
-clock and the faults set for it (``timeledger serve --sandbox`` only).
+clock, the faults set for it and its realism (production's latencies, QuickBooks Time's rate limit,
+Conductor's expiring cursors) (``timeledger serve --sandbox`` only).
 
 For each request to an API this finds the company it acts in by its credentials: Conductor's
 secret key with ``Conductor-End-User-Id`` (or an ``/end-users/{id}/...`` path), FreshBooks' and
@@ -13,20 +14,23 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from timeledger.auth.keys import hash_secret
+from timeledger.dialects.conductor.paging import CURSOR_LIFETIME
 from timeledger.dialects.scaffold.blocking import run_blocking
 from timeledger.dialects.scaffold.bodies import declares_body
 from timeledger.dialects.scaffold.endpoints import Dialect
 from timeledger.dialects.scaffold.errors import ServiceFault
-from timeledger.ledger.clock import CompanyClock, company_clock
-from timeledger.ledger.faults import Fault
+from timeledger.ledger.clock import CompanyClock, company_clock, real_now
+from timeledger.ledger.faults import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS, Fault, Realism
 
 # The Retry-After a rate_limit or unavailable fault sends, in seconds.
 FAULT_RETRY_AFTER = 1
@@ -44,6 +48,33 @@ class _Company:
     key: int
     clock: CompanyClock | None
     faults: list[Fault]
+    realism: Realism
+    token_hash: str
+
+
+# Production's latencies, drawn with ±20 % around these seconds. Conductor's were measured (issue
+# 12: a health check ~5.7 s cold, a create ~3 s, a list ~4.9 s; a retrieve is taken as a create);
+# FreshBooks' and QuickBooks Time's are assumed, as nothing here measured them.
+PRODUCTION_SECONDS = {
+    ("conductor", "health"): 5.7,
+    ("conductor", "list"): 4.9,
+    ("conductor", "other"): 3.0,
+    ("freshbooks", "other"): 0.5,
+    ("quickbooks_time", "other"): 0.5,
+}
+
+
+def production_latency(api: str, method: str, path: str) -> float:
+    kind = "other"
+    if api == "conductor" and method == "GET":
+        kind = "health" if path.endswith("/health-check") else "list" if _is_list(path) else "other"
+    return PRODUCTION_SECONDS[(api, kind)] * random.uniform(0.8, 1.2)
+
+
+def _is_list(path: str) -> bool:
+    """``/v1/quickbooks-desktop/customers`` lists; ``.../customers/{id}`` retrieves."""
+    parts = [part for part in path.split("/") if part]
+    return len(parts) == 3 and parts[1] == "quickbooks-desktop"
 
 
 class SandboxMiddleware:
@@ -64,39 +95,74 @@ class SandboxMiddleware:
         if company is None:
             await self.app(scope, receive, send)
             return
-        with company_clock(company.clock):
+        expiry = company.realism.conductor_cursor_expiry_seconds if api.name == "conductor" else None
+        lifetime = CURSOR_LIFETIME.set(expiry)
+        try:
+            with company_clock(company.clock):
+                await self._meet(scope, receive, send, request, api, company)
+        finally:
+            CURSOR_LIFETIME.reset(lifetime)
+
+    async def _meet(
+        self, scope: Scope, receive: Receive, send: Send, request: Request, api: Api, company: _Company
+    ) -> None:
+        realism = company.realism
+        if realism.latency == "production":
+            await asyncio.sleep(production_latency(api.name, request.method, request.url.path))
+        fault: Fault | ServiceFault | None = None
+        if api.name == "quickbooks_time" and realism.quickbooks_time_rate_limit:
+            fault = await run_blocking(request, _over_rate_limit, request, company.token_hash)
+        if fault is None:
             fault = await run_blocking(request, _fault_met, request, api.name, company)
-            if fault is not None and fault.fault == "latency":
-                await asyncio.sleep((fault.latency_ms or 0) / 1000)
-                fault = None
-            if fault is None:
-                await self.app(scope, receive, send)
-                return
-            response = api.dialect.refusal(request, ServiceFault(fault.fault, FAULT_RETRY_AFTER))
-            assert response is not None, "every dialect renders a ServiceFault"
-            if declares_body(request):  # answered unread: the connection cannot carry another request
-                response.headers["Connection"] = "close"
-            await response(scope, receive, send)
+        if isinstance(fault, Fault) and fault.fault == "latency":
+            await asyncio.sleep((fault.latency_ms or 0) / 1000)
+            fault = None
+        if fault is None:
+            await self.app(scope, receive, send)
+            return
+        if isinstance(fault, Fault):
+            fault = ServiceFault(fault.fault, FAULT_RETRY_AFTER)
+        response = api.dialect.refusal(request, fault)
+        assert response is not None, "every dialect renders a ServiceFault"
+        if declares_body(request):  # answered unread: the connection cannot carry another request
+            response.headers["Connection"] = "close"
+        await response(scope, receive, send)
 
 
 def _company(request: Request, api: str) -> _Company | None:
     """The company the request's credentials act in, with its clock and its faults for ``api``."""
+    scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
     with request.app.state.unit_of_work() as uow:
-        scheme, _, secret = (request.headers.get("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            return None
         key: int | None = None
+        token_hash = hash_secret(secret.strip())
         if api == "conductor":
             end_user = request.headers.get("conductor-end-user-id") or _path_end_user(request.url.path)
             if end_user:
-                found = uow.tenancy.company_for_key_hash(hash_secret(secret.strip()), end_user)
+                found = uow.tenancy.company_for_key_hash(token_hash, end_user)
                 key = found[1].key if found and found[1] else None
         else:
-            token = uow.credentials.token_by_access(hash_secret(secret.strip()))
+            token = uow.credentials.token_by_access(token_hash)
             key = token.company_key if token else None
         if key is None:
             return None
-        return _Company(key, uow.sandbox.clock(key), uow.sandbox.faults(key, api))
+        s = uow.sandbox
+        return _Company(key, s.clock(key), s.faults(key, api), s.realism(key), token_hash)
+
+
+def _over_rate_limit(request: Request, token_hash: str) -> ServiceFault | None:
+    """QuickBooks Time's 300 requests per 5 minutes per token: the 301st and on are a 429 until the
+    window ends, ``Retry-After`` saying when (counted in the database: every worker shares it)."""
+    uow = request.app.state.unit_of_work()
+    now = real_now()
+    with uow.write():
+        count, started = uow.sandbox.count_request(token_hash, now)
+        uow.commit()
+    if count <= RATE_LIMIT_REQUESTS:
+        return None
+    left = started + timedelta(seconds=RATE_LIMIT_WINDOW_SECONDS) - now
+    return ServiceFault("rate_limit", max(1, math.ceil(left.total_seconds())))
 
 
 def _path_end_user(path: str) -> str | None:

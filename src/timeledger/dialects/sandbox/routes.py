@@ -30,7 +30,7 @@ from timeledger.dialects.conductor.wire.responses import respond
 from timeledger.dialects.scaffold.endpoints import Call, Dialect, route
 from timeledger.ledger.clock import CompanyClock, real_now
 from timeledger.ledger.errors import ConflictError, NotFoundError
-from timeledger.ledger.faults import Fault
+from timeledger.ledger.faults import Fault, Realism
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services import sandbox
 from timeledger.ledger.services.sandbox import InvalidDocumentError
@@ -241,6 +241,40 @@ def delete_fault(call: Call[Company]) -> dict[str, Any]:
     return {"id": int(text), "deleted": True}
 
 
+# --- realism ----------------------------------------------------------------------------------------
+
+_REALISM_KEYS = ("conductor_cursor_expiry_seconds", "quickbooks_time_rate_limit", "latency")
+
+
+def _realism_json(realism: Realism) -> dict[str, Any]:
+    return {
+        "conductor_cursor_expiry_seconds": realism.conductor_cursor_expiry_seconds,
+        "quickbooks_time_rate_limit": realism.quickbooks_time_rate_limit,
+        "latency": realism.latency,
+    }
+
+
+def set_realism(call: Call[Company]) -> dict[str, Any]:
+    body = _object(call)
+    _only(body, _REALISM_KEYS)
+    if "conductor_cursor_expiry_seconds" in body:
+        _typed(body, "conductor_cursor_expiry_seconds", (int, float), "a positive number, or null")
+    if "quickbooks_time_rate_limit" in body and not isinstance(body["quickbooks_time_rate_limit"], bool):
+        raise InvalidDocumentError('"quickbooks_time_rate_limit" must be true or false.')
+    if "latency" in body:
+        _typed(body, "latency", str, '"none" or "production"')
+    return _realism_json(sandbox.set_realism(call.uow, call.caller, body))
+
+
+def get_realism(call: Call[Company]) -> dict[str, Any]:
+    return _realism_json(sandbox.realism_of(call.uow, call.caller))
+
+
+def clear_realism(call: Call[Company]) -> dict[str, Any]:
+    sandbox.clear_realism(call.uow, call.caller)
+    return _realism_json(Realism())
+
+
 def routes() -> list[BaseRoute]:
     s = SANDBOX
     return [
@@ -260,4 +294,7 @@ def routes() -> list[BaseRoute]:
         route(s, "GET", f"{COMPANY}/faults", list_faults, company),
         route(s, "DELETE", f"{COMPANY}/faults", delete_faults, company),
         route(s, "DELETE", f"{COMPANY}/faults/{{fault_id}}", delete_fault, company),
+        route(s, "PUT", f"{COMPANY}/realism", set_realism, company),
+        route(s, "GET", f"{COMPANY}/realism", get_realism, company),
+        route(s, "DELETE", f"{COMPANY}/realism", clear_realism, company),
     ]

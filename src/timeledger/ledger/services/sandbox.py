@@ -8,13 +8,14 @@ belong to (an import that lacks them keeps them as they are; one that has them r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from timeledger.ledger import faults
 from timeledger.ledger.clock import CompanyClock, real_now, utc_now
 from timeledger.ledger.errors import ConflictError, LedgerError, NotFoundError
-from timeledger.ledger.faults import Fault
+from timeledger.ledger.faults import Fault, Realism
 from timeledger.ledger.lists import check_length
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services.currencies import add_builtin_currencies
@@ -189,3 +190,33 @@ def delete_faults(uow: UnitOfWork, company: Company, fault_id: int | None = None
             raise NotFoundError(f"No fault with id {fault_id} exists.")
         uow.commit()
     return gone
+
+
+# --- realism ----------------------------------------------------------------------------------------
+
+
+def realism_of(uow: UnitOfWork, company: Company) -> Realism:
+    with uow:
+        return uow.sandbox.realism(company.key)
+
+
+def set_realism(uow: UnitOfWork, company: Company, changes: dict[str, Any]) -> Realism:
+    """The company's realism with ``changes`` (any of Realism's fields) applied; the rest kept."""
+    expiry = changes.get("conductor_cursor_expiry_seconds", ...)
+    if expiry is not ... and expiry is not None and not expiry > 0:
+        raise InvalidDocumentError('"conductor_cursor_expiry_seconds" must be a positive number, or null.')
+    latency = changes.get("latency", ...)
+    if latency is not ... and latency not in faults.LATENCIES:
+        raise InvalidDocumentError(f'"latency" must be one of: {", ".join(faults.LATENCIES)}.')
+    with uow.write():
+        current = uow.sandbox.realism(company.key)
+        realism = replace(current, **changes)
+        uow.sandbox.set_realism(company.key, realism)
+        uow.commit()
+    return realism
+
+
+def clear_realism(uow: UnitOfWork, company: Company) -> None:
+    with uow.write():
+        uow.sandbox.set_realism(company.key, Realism())
+        uow.commit()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import Connection, delete, insert, select, update
 
 from timeledger.ledger.clock import CompanyClock
-from timeledger.ledger.faults import Fault
-from timeledger.store.tables import sandbox_clocks, sandbox_faults
+from timeledger.ledger.faults import RATE_LIMIT_WINDOW_SECONDS, Fault, Realism
+from timeledger.store.tables import sandbox_clocks, sandbox_faults, sandbox_rates, sandbox_realism
 
 
 class SqlSandboxRepository:
@@ -59,3 +61,35 @@ class SqlSandboxRepository:
         if fault_id is not None:
             where = where & (f.id == fault_id)
         return self._conn.execute(delete(sandbox_faults).where(where)).rowcount
+
+    def realism(self, company_key: int) -> Realism:
+        r = sandbox_realism.c
+        row = self._conn.execute(
+            select(r.cursor_expiry_seconds, r.rate_limit, r.latency).where(r.company_id == company_key)
+        ).first()
+        return Realism(*row) if row else Realism()
+
+    def set_realism(self, company_key: int, realism: Realism) -> None:
+        r = sandbox_realism.c
+        self._conn.execute(delete(sandbox_realism).where(r.company_id == company_key))
+        if realism != Realism():
+            self._conn.execute(
+                insert(sandbox_realism).values(
+                    company_id=company_key,
+                    cursor_expiry_seconds=realism.conductor_cursor_expiry_seconds,
+                    rate_limit=realism.quickbooks_time_rate_limit,
+                    latency=realism.latency,
+                )
+            )
+
+    def count_request(self, token_hash: str, now: datetime) -> tuple[int, datetime]:
+        """One more request of this token in its window (a new window once the last one ended): the
+        count so far and when the window began."""
+        r = sandbox_rates.c
+        row = self._conn.execute(select(r.window_start, r.count).where(r.token_hash == token_hash)).first()
+        if row is None or now - row.window_start >= timedelta(seconds=RATE_LIMIT_WINDOW_SECONDS):
+            self._conn.execute(delete(sandbox_rates).where(r.token_hash == token_hash))
+            self._conn.execute(insert(sandbox_rates).values(token_hash=token_hash, window_start=now, count=1))
+            return 1, now
+        self._conn.execute(update(sandbox_rates).where(r.token_hash == token_hash).values(count=r.count + 1))
+        return row.count + 1, row.window_start

@@ -1,10 +1,11 @@
-"""the sandbox: snapshots, clocks, faults
+"""the sandbox: snapshots, clocks, faults, realism
 
 Revision ID: 0011
 Revises: 0010
 
 ``--sandbox`` keeps named snapshots of a company's records (each one JSON document), a clock of
-its own per company, and the faults its requests are to meet.
+its own per company, the faults its requests are to meet, how close to production they are, and
+QuickBooks Time's rate-limit counts.
 """
 
 from __future__ import annotations
@@ -64,9 +65,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sandbox_faults")),
     )
     op.create_index("ix_sandbox_faults_company_id", "sandbox_faults", ["company_id", "id"])
+    op.create_table(
+        "sandbox_realism",
+        sa.Column("company_id", Key, autoincrement=False, nullable=False),
+        sa.Column("cursor_expiry_seconds", sa.Float),
+        sa.Column("rate_limit", sa.Boolean, nullable=False),
+        sa.Column("latency", sa.String(10), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_sandbox_realism_company_id_companies")
+        ),
+        sa.PrimaryKeyConstraint("company_id", name=op.f("pk_sandbox_realism")),
+    )
+    op.create_table(
+        "sandbox_rates",
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("window_start", UtcDateTime, nullable=False),
+        sa.Column("count", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_sandbox_rates")),
+    )
 
 
 def downgrade() -> None:
     op.drop_index("ix_sandbox_faults_company_id", table_name="sandbox_faults")
-    for table in ("sandbox_faults", "sandbox_clocks", "sandbox_snapshots"):
+    tables = ("sandbox_rates", "sandbox_realism", "sandbox_faults", "sandbox_clocks", "sandbox_snapshots")
+    for table in tables:
         op.drop_table(table)
