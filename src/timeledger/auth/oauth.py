@@ -565,3 +565,29 @@ def grant_without_consent(
         "code": code,
     }
     return issue_token(uow, params, None, expires_in, api)
+
+
+def stand_in_token(uow: UnitOfWork, access_hash: str, lifetime: timedelta) -> tuple[str, int] | None:
+    """A new access token acting as the token whose hash is ``access_hash`` does (client, company,
+    person, scopes, API), living ``lifetime``, and its key (to revoke it once used): what the
+    sandbox replays a logged request with, the original being kept only as its hash. None if that
+    token is unknown."""
+    with uow.write():
+        found = uow.credentials.token_by_access(access_hash)
+        if found is None:
+            return None
+        token, now = _new_token(), utc_now()
+        uow.credentials.add_token(
+            hash_secret(token), None, found.client_key, found.company_key, found.person_key, None,
+            found.scopes, now, now + lifetime, found.api,
+        )  # fmt: skip
+        made = uow.credentials.token_by_access(hash_secret(token))
+        uow.commit()
+    assert made is not None
+    return token, made.key
+
+
+def revoke_stand_in(uow: UnitOfWork, token_key: int) -> None:
+    with uow.write():
+        uow.credentials.revoke_token(token_key, utc_now())
+        uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 APIS = ("conductor", "freshbooks", "quickbooks_time")
 # connection_error and not_set_up are QuickBooks Desktop's, through Conductor; latency delays the
@@ -40,3 +41,25 @@ class Realism:
     conductor_cursor_expiry_seconds: float | None = None
     quickbooks_time_rate_limit: bool = False
     latency: str = "none"
+
+
+# How many requests a company's log keeps: the newest.
+REQUEST_LOG_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request to an API and its answer: ``request``/``response`` are ``{"headers", "body"}``
+    with secrets redacted; ``token_hash`` names the OAuth token it came with (a replay acts as its
+    caller)."""
+
+    id: int
+    at: datetime
+    api: str
+    method: str
+    path: str  # with its query string
+    status: int
+    duration_ms: float
+    request: dict[str, Any]
+    response: dict[str, Any]
+    token_hash: str | None

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from timeledger.ledger.assignments import JobAssignment
 from timeledger.ledger.clock import CompanyClock
 from timeledger.ledger.credentials import CredentialRepository
-from timeledger.ledger.faults import Fault, Realism
+from timeledger.ledger.faults import Fault, LoggedRequest, Realism
 from timeledger.ledger.journal import Currency, CurrencyDraft, JournalEntry, JournalEntryDraft
 from timeledger.ledger.lists import ListDraft
 from timeledger.ledger.queries import (
@@ -324,6 +324,12 @@ class SandboxRepository(Protocol):
     def set_realism(self, company_key: int, realism: Realism) -> None: ...
 
     def count_request(self, token_hash: str, now: datetime) -> tuple[int, datetime]: ...
+
+    def log_request(self, company_key: int, entry: LoggedRequest) -> None: ...
+
+    def requests(self, company_key: int, limit: int, before: int | None = None) -> list[LoggedRequest]: ...
+
+    def request(self, company_key: int, request_id: int) -> LoggedRequest | None: ...
 
 
 class UnitOfWork(Protocol):

@@ -551,3 +551,23 @@ sandbox_rates = Table(
     Column("window_start", UtcDateTime, nullable=False),
     Column("count", Integer, nullable=False),
 )
+
+# Every request to the three APIs a sandbox company makes, the newest kept (REQUEST_LOG_SIZE per
+# company), secrets and tokens redacted; ``token_hash`` names the OAuth token it came with, so a replay
+# acts as the same caller.
+sandbox_requests = Table(
+    "sandbox_requests",
+    metadata,
+    Column("id", Key, primary_key=True, autoincrement=True),
+    Column("company_id", Key, ForeignKey("companies.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("api", String(20), nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("token_hash", String(64)),
+    Index("ix_sandbox_requests_company_id", "company_id", "id"),
+)

@@ -1,6 +1,7 @@
 """What a sandbox company's requests to the three APIs meet before the API answers them: its own
 clock, the faults set for it and its realism (production's latencies, QuickBooks Time's rate limit,
-Conductor's expiring cursors) (``timeledger serve --sandbox`` only).
+Conductor's expiring cursors); and the log that keeps each request and its answer, secrets redacted
+(``timeledger serve --sandbox`` only).
 
 For each request to an API this finds the company it acts in by its credentials: Conductor's
 secret key with ``Conductor-End-User-Id`` (or an ``/end-users/{id}/...`` path), FreshBooks' and
@@ -16,21 +17,29 @@ import asyncio
 import fnmatch
 import math
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.auth.keys import hash_secret
 from timeledger.dialects.conductor.paging import CURSOR_LIFETIME
+from timeledger.dialects.sandbox.redaction import LOG_BODY_LIMIT, redacted_body, redacted_headers
 from timeledger.dialects.scaffold.blocking import run_blocking
 from timeledger.dialects.scaffold.bodies import declares_body
 from timeledger.dialects.scaffold.endpoints import Dialect
 from timeledger.dialects.scaffold.errors import ServiceFault
 from timeledger.ledger.clock import CompanyClock, company_clock, real_now
-from timeledger.ledger.faults import RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_SECONDS, Fault, Realism
+from timeledger.ledger.faults import (
+    RATE_LIMIT_REQUESTS,
+    RATE_LIMIT_WINDOW_SECONDS,
+    Fault,
+    LoggedRequest,
+    Realism,
+)
 
 # The Retry-After a rate_limit or unavailable fault sends, in seconds.
 FAULT_RETRY_AFTER = 1
@@ -97,11 +106,16 @@ class SandboxMiddleware:
             return
         expiry = company.realism.conductor_cursor_expiry_seconds if api.name == "conductor" else None
         lifetime = CURSOR_LIFETIME.set(expiry)
+        log = _Capture(receive, send)
+        started, at = time.perf_counter(), real_now()
         try:
             with company_clock(company.clock):
-                await self._meet(scope, receive, send, request, api, company)
+                await self._meet(scope, log.receive, log.send, request, api, company)
         finally:
             CURSOR_LIFETIME.reset(lifetime)
+            if log.status is not None:
+                entry = log.entry(request, api.name, at, (time.perf_counter() - started) * 1000, company)
+                await run_blocking(request, _keep, request, company.key, entry)
 
     async def _meet(
         self, scope: Scope, receive: Receive, send: Send, request: Request, api: Api, company: _Company
@@ -127,6 +141,65 @@ class SandboxMiddleware:
         if declares_body(request):  # answered unread: the connection cannot carry another request
             response.headers["Connection"] = "close"
         await response(scope, receive, send)
+
+
+class _Capture:
+    """The request's body and the response as they pass, each kept up to LOG_BODY_LIMIT bytes."""
+
+    def __init__(self, receive: Receive, send: Send) -> None:
+        self._receive, self._send = receive, send
+        self.request_body = bytearray()
+        self.response_body = bytearray()
+        self.status: int | None = None
+        self.headers: list[tuple[bytes, bytes]] = []
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            _keep_some(self.request_body, message.get("body", b""))
+        return message
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            _keep_some(self.response_body, message.get("body", b""))
+        await self._send(message)
+
+    def entry(
+        self, request: Request, api: str, at: datetime, duration_ms: float, company: _Company
+    ) -> LoggedRequest:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        assert self.status is not None
+        return LoggedRequest(
+            0,
+            at,
+            api,
+            request.method,
+            path,
+            self.status,
+            round(duration_ms, 3),
+            {"headers": redacted_headers(request.headers.items()), "body": redacted_body(self.request_body)},
+            {"headers": redacted_headers(_texts(self.headers)), "body": redacted_body(self.response_body)},
+            company.token_hash if api != "conductor" else None,
+        )
+
+
+def _texts(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
+
+
+def _keep_some(kept: bytearray, chunk: bytes) -> None:
+    if len(kept) < LOG_BODY_LIMIT:
+        kept.extend(chunk[: LOG_BODY_LIMIT - len(kept)])
+
+
+def _keep(request: Request, company_key: int, entry: LoggedRequest) -> None:
+    uow = request.app.state.unit_of_work()
+    with uow.write():
+        uow.sandbox.log_request(company_key, entry)
+        uow.commit()
 
 
 def _company(request: Request, api: str) -> _Company | None:

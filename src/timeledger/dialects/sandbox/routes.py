@@ -1,5 +1,6 @@
 """``/_timeledger/companies/{end_user_id}/...``: reset, seed, export, import and snapshots of one
-company, its clock and the faults its requests meet, for developers testing their integrations.
+company, its clock, the faults its requests meet, its realism and its request log, for developers
+testing their integrations.
 Mounted only with ``--sandbox``; elsewhere these paths are the 404 of any unknown path.
 
 ``POST /_timeledger/companies`` makes a new company of the demo's books in the caller's organization.
@@ -10,14 +11,18 @@ Conductor's error body, through the same scaffold as the three APIs.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from timeledger.auth.keys import bearer_secret
+from timeledger.auth.oauth import revoke_stand_in, stand_in_token
 from timeledger.dialects.conductor import errors as conductor_errors
 from timeledger.dialects.conductor.errors import (
     ConductorError,
@@ -27,10 +32,12 @@ from timeledger.dialects.conductor.errors import (
 )
 from timeledger.dialects.conductor.routes import organization
 from timeledger.dialects.conductor.wire.responses import respond
-from timeledger.dialects.scaffold.endpoints import Call, Dialect, route
+from timeledger.dialects.sandbox.redaction import redacted_body, redacted_headers
+from timeledger.dialects.scaffold.blocking import run_blocking
+from timeledger.dialects.scaffold.endpoints import Call, Dialect, refuse, route
 from timeledger.ledger.clock import CompanyClock, real_now
 from timeledger.ledger.errors import ConflictError, NotFoundError
-from timeledger.ledger.faults import Fault, Realism
+from timeledger.ledger.faults import Fault, LoggedRequest, Realism
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services import sandbox
 from timeledger.ledger.services.sandbox import InvalidDocumentError
@@ -275,6 +282,100 @@ def clear_realism(call: Call[Company]) -> dict[str, Any]:
     return _realism_json(Realism())
 
 
+# --- the request log ----------------------------------------------------------------------------------
+
+MAX_LOG_PAGE = 100
+
+
+def _logged_json(entry: LoggedRequest) -> dict[str, Any]:
+    return {
+        "id": str(entry.id),
+        "at": entry.at.isoformat(),
+        "api": entry.api,
+        "method": entry.method,
+        "path": entry.path,
+        "status": entry.status,
+        "duration_ms": entry.duration_ms,
+        "request": entry.request,
+        "response": entry.response,
+    }
+
+
+def list_requests(call: Call[Company]) -> dict[str, Any]:
+    """Newest first, ``limit`` (1 to 100, default 20) a page; ``cursor`` is the last page's
+    ``next_cursor``."""
+    text = call.query.get("limit", "20")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LOG_PAGE:
+        raise InvalidDocumentError(f'"limit" must be a whole number from 1 to {MAX_LOG_PAGE}.')
+    cursor = call.query.get("cursor")
+    if cursor is not None and not cursor.isdigit():
+        raise InvalidDocumentError(f'The cursor "{cursor[:80]}" is not one this log gave.')
+    limit = int(text)
+    found = sandbox.logged_requests(call.uow, call.caller, limit + 1, int(cursor) if cursor else None)
+    page = found[:limit]
+    more = len(found) > limit
+    return {"data": [_logged_json(e) for e in page], "next_cursor": str(page[-1].id) if more else None}
+
+
+# Headers a replay does not send again: the transport's own, and the credentials it replaces.
+_NOT_REPLAYED = frozenset(
+    {"authorization", "content-length", "host", "connection", "transfer-encoding", "cookie"}
+)
+STAND_IN_LIFETIME = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class _Replay:
+    entry: LoggedRequest
+    authorization: str
+    stand_in: int | None  # the stand-in token's key, revoked once the replay is answered
+
+
+def _plan_replay(request: Request) -> _Replay:
+    uow = request.app.state.unit_of_work()
+    caller = company(uow, request)
+    text = request.path_params["request_id"]
+    if not text.isdigit():
+        raise NotFoundError(f"No request with id {text} is in the log.")
+    entry = sandbox.logged_request(uow, caller, int(text))
+    if entry.token_hash is None:  # Conductor: the caller's own secret key opens the same company
+        return _Replay(entry, request.headers.get("authorization", ""), None)
+    stand_in = stand_in_token(uow, entry.token_hash, STAND_IN_LIFETIME)
+    if stand_in is None:
+        raise InvalidDocumentError("The request's access token is gone: it cannot be replayed as its caller.")
+    return _Replay(entry, f"Bearer {stand_in[0]}", stand_in[1])
+
+
+async def replay_request(request: Request) -> Response:
+    """``POST .../requests/{request_id}/replay``: the logged request sent again, in-process, as the
+    same caller (a stand-in token for an OAuth one, whose secret the log never kept), and the new
+    answer. Outside the scaffold's one unit of work because it awaits a request of its own."""
+    try:
+        plan = await run_blocking(request, _plan_replay, request)
+        entry = plan.entry
+        headers = {k: v for k, v in entry.request["headers"].items() if k not in _NOT_REPLAYED}
+        headers["authorization"] = plan.authorization
+        body = entry.request["body"]
+        content = orjson.dumps(body) if isinstance(body, dict | list) else (body or "").encode()
+        transport = httpx.ASGITransport(app=request.app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url=str(request.base_url)) as client:
+                answer = await client.request(entry.method, entry.path, headers=headers, content=content)
+        finally:
+            if plan.stand_in is not None:
+                await run_blocking(request, revoke_stand_in, request.app.state.unit_of_work(), plan.stand_in)
+        return respond(
+            request,
+            {
+                "status": answer.status_code,
+                "headers": redacted_headers(answer.headers.items()),
+                "body": redacted_body(answer.content),
+            },
+        )
+    except Exception as error:
+        return refuse(SANDBOX, request, error)
+
+
 def routes() -> list[BaseRoute]:
     s = SANDBOX
     return [
@@ -297,4 +398,6 @@ def routes() -> list[BaseRoute]:
         route(s, "PUT", f"{COMPANY}/realism", set_realism, company),
         route(s, "GET", f"{COMPANY}/realism", get_realism, company),
         route(s, "DELETE", f"{COMPANY}/realism", clear_realism, company),
+        route(s, "GET", f"{COMPANY}/requests", list_requests, company),
+        Route(f"{COMPANY}/requests/{{request_id}}/replay", replay_request, methods=["POST"]),
     ]

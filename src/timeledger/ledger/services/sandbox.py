@@ -15,7 +15,7 @@ from typing import Any
 from timeledger.ledger import faults
 from timeledger.ledger.clock import CompanyClock, real_now, utc_now
 from timeledger.ledger.errors import ConflictError, LedgerError, NotFoundError
-from timeledger.ledger.faults import Fault, Realism
+from timeledger.ledger.faults import Fault, LoggedRequest, Realism
 from timeledger.ledger.lists import check_length
 from timeledger.ledger.ports import UnitOfWork
 from timeledger.ledger.services.currencies import add_builtin_currencies
@@ -220,3 +220,19 @@ def clear_realism(uow: UnitOfWork, company: Company) -> None:
     with uow.write():
         uow.sandbox.set_realism(company.key, Realism())
         uow.commit()
+
+
+# --- the request log ----------------------------------------------------------------------------------
+
+
+def logged_requests(uow: UnitOfWork, company: Company, limit: int, before: int | None) -> list[LoggedRequest]:
+    with uow:
+        return uow.sandbox.requests(company.key, limit, before)
+
+
+def logged_request(uow: UnitOfWork, company: Company, request_id: int) -> LoggedRequest:
+    with uow:
+        found = uow.sandbox.request(company.key, request_id)
+    if found is None:
+        raise NotFoundError(f"No request with id {request_id} is in the log.")
+    return found

@@ -7,8 +7,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, insert, select, update
 
 from timeledger.ledger.clock import CompanyClock
-from timeledger.ledger.faults import RATE_LIMIT_WINDOW_SECONDS, Fault, Realism
-from timeledger.store.tables import sandbox_clocks, sandbox_faults, sandbox_rates, sandbox_realism
+from timeledger.ledger.faults import (
+    RATE_LIMIT_WINDOW_SECONDS,
+    REQUEST_LOG_SIZE,
+    Fault,
+    LoggedRequest,
+    Realism,
+)
+from timeledger.store.tables import (
+    sandbox_clocks,
+    sandbox_faults,
+    sandbox_rates,
+    sandbox_realism,
+    sandbox_requests,
+)
 
 
 class SqlSandboxRepository:
@@ -93,3 +105,28 @@ class SqlSandboxRepository:
             return 1, now
         self._conn.execute(update(sandbox_rates).where(r.token_hash == token_hash).values(count=r.count + 1))
         return row.count + 1, row.window_start
+
+    def log_request(self, company_key: int, entry: LoggedRequest) -> None:
+        """Keep ``entry``, and only the newest REQUEST_LOG_SIZE of the company's."""
+        q = sandbox_requests.c
+        values = {k: v for k, v in entry.__dict__.items() if k != "id"}
+        made = self._conn.execute(insert(sandbox_requests).values(company_id=company_key, **values))
+        newest = int(made.inserted_primary_key[0])
+        oldest_kept = select(q.id).where(q.company_id == company_key, q.id <= newest).order_by(q.id.desc())
+        cut = self._conn.execute(oldest_kept.offset(REQUEST_LOG_SIZE).limit(1)).scalar()
+        if cut is not None:
+            self._conn.execute(delete(sandbox_requests).where(q.company_id == company_key, q.id <= cut))
+
+    def requests(self, company_key: int, limit: int, before: int | None = None) -> list[LoggedRequest]:
+        """Newest first; ``before`` an id: those older than it."""
+        q = sandbox_requests.c
+        query = select(
+            q.id, q.at, q.api, q.method, q.path, q.status, q.duration_ms, q.request, q.response, q.token_hash
+        ).where(q.company_id == company_key)
+        if before is not None:
+            query = query.where(q.id < before)
+        return [LoggedRequest(*row) for row in self._conn.execute(query.order_by(q.id.desc()).limit(limit))]
+
+    def request(self, company_key: int, request_id: int) -> LoggedRequest | None:
+        found = self.requests(company_key, 1, request_id + 1)
+        return found[0] if found and found[0].id == request_id else None

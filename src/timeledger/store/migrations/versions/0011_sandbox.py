@@ -5,7 +5,7 @@ Revises: 0010
 
 ``--sandbox`` keeps named snapshots of a company's records (each one JSON document), a clock of
 its own per company, the faults its requests are to meet, how close to production they are, and
-QuickBooks Time's rate-limit counts.
+QuickBooks Time's rate-limit counts, and a log of its requests.
 """
 
 from __future__ import annotations
@@ -83,10 +83,37 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_sandbox_rates")),
     )
+    op.create_table(
+        "sandbox_requests",
+        sa.Column("id", Key, autoincrement=True, nullable=False),
+        sa.Column("company_id", Key, nullable=False),
+        sa.Column("at", UtcDateTime, nullable=False),
+        sa.Column("api", sa.String(20), nullable=False),
+        sa.Column("method", sa.String(10), nullable=False),
+        sa.Column("path", sa.Text, nullable=False),
+        sa.Column("status", sa.Integer, nullable=False),
+        sa.Column("duration_ms", sa.Float, nullable=False),
+        sa.Column("request", sa.JSON, nullable=False),
+        sa.Column("response", sa.JSON, nullable=False),
+        sa.Column("token_hash", sa.String(64)),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_sandbox_requests_company_id_companies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sandbox_requests")),
+    )
+    op.create_index("ix_sandbox_requests_company_id", "sandbox_requests", ["company_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sandbox_requests_company_id", table_name="sandbox_requests")
     op.drop_index("ix_sandbox_faults_company_id", table_name="sandbox_faults")
-    tables = ("sandbox_rates", "sandbox_realism", "sandbox_faults", "sandbox_clocks", "sandbox_snapshots")
+    tables = (
+        "sandbox_requests",
+        "sandbox_rates",
+        "sandbox_realism",
+        "sandbox_faults",
+        "sandbox_clocks",
+        "sandbox_snapshots",
+    )
     for table in tables:
         op.drop_table(table)
