@@ -62,3 +62,36 @@ def test_refusals_are_one_line(company: Company, server: Server) -> None:
     )
     both = sandbox(company, "seed")
     assert both.returncode == 2 and "give one of --fixture or --file" in both.stderr
+
+
+def test_clock_fault_realism_and_log_from_the_shell(company: Company) -> None:
+    frozen = json.loads(sandbox(company, "clock", "--now", "2030-01-02T03:04:05Z").stdout)
+    assert frozen == {"now": "2030-01-02T03:04:05+00:00", "frozen": True, "set": True}
+    assert json.loads(sandbox(company, "clock").stdout)["now"] == "2030-01-02T03:04:05+00:00"
+    assert json.loads(sandbox(company, "clock", "--clear").stdout)["set"] is False
+
+    made = json.loads(
+        sandbox(company, "fault", "unavailable", "--api", "quickbooks_time", "--count", "1").stdout
+    )
+    assert (made["fault"], made["count"]) == ("unavailable", 1)
+    assert [f["id"] for f in json.loads(sandbox(company, "fault", "--list").stdout)["data"]] == [made["id"]]
+    assert json.loads(sandbox(company, "fault", "--delete", str(made["id"])).stdout)["deleted"] is True
+    refused = sandbox(company, "fault", "latency", "--api", "conductor")
+    assert (refused.returncode, refused.stderr.strip()) == (
+        1,
+        'Error: 400: "latency_ms" must be a whole number from 1 to 60000.',
+    )
+
+    realism = json.loads(sandbox(company, "realism", "--rate-limit", "--cursor-expiry", "10").stdout)
+    assert realism == {
+        "conductor_cursor_expiry_seconds": 10,
+        "quickbooks_time_rate_limit": True,
+        "latency": "none",
+    }
+    assert json.loads(sandbox(company, "realism", "--clear").stdout)["quickbooks_time_rate_limit"] is False
+
+    company.qbd.employees.list(conductor_end_user_id=company.end_user_id)
+    logged = json.loads(sandbox(company, "log", "--limit", "1").stdout)["data"]
+    assert [(e["api"], e["path"]) for e in logged] == [("conductor", "/v1/quickbooks-desktop/employees")]
+    again = json.loads(sandbox(company, "log", "--replay", logged[0]["id"]).stdout)
+    assert again["status"] == 200 and again["body"]["objectType"] == "list"
