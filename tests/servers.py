@@ -87,16 +87,22 @@ class Server:
         reader = threading.Thread(target=self._read_log, args=(self.process.stderr,), daemon=True)
         reader.start()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                reader.join(timeout=5)
-                raise RuntimeError(f"server exited: {self.log_since(0)}")
-            try:
-                httpx.get(f"{self.base_url}/v1/end-users", timeout=1)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start within 30 s")
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    reader.join(timeout=5)
+                    raise RuntimeError(f"server exited: {self.log_since(0)}")
+                try:
+                    httpx.get(f"{self.base_url}/v1/end-users", timeout=1)
+                    return self
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            raise RuntimeError("server did not start within 30 s")
+        except BaseException:  # a server that did not come up is not left behind
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+            raise
 
     def _read_log(self, stream: Any) -> None:
         for line in stream:
