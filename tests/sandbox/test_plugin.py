@@ -11,14 +11,16 @@ import httpcore  # noqa: F401
 import httpx
 import pytest
 
+from tests.conftest import BACKENDS
 from tests.servers import Server, free_port, run_cli
 
 pytest_plugins = ["pytester"]
 
 # The plugin is a client: what it does does not depend on the database behind the server, so the tests
-# that drive a running sandbox server drive the SQLite one only (the endpoints it calls are tested on
-# both databases in this package's other modules).
-on_sqlite = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+# that drive a running sandbox server drive one of them only (the endpoints it calls are tested on both
+# in this package's other modules): PostgreSQL's where there is one, whose half of the suite is the
+# shorter, else SQLite's.
+on_one_backend = pytest.mark.parametrize("backend", [BACKENDS[-1]], indirect=True)
 # pytester drops the modules first imported during its test: httpx imports httpcore at its first request
 # and maps httpcore's exceptions by class, so a later test's httpcore (a new copy) would escape unmapped.
 # Imported here, before any test, it is kept.
@@ -222,7 +224,7 @@ def test_without_options_each_test_gets_a_demo_company_on_the_plugins_own_server
         httpx.get(f"{url}/v1/end-users", timeout=5)
 
 
-@on_sqlite
+@on_one_backend
 def test_with_url_and_key_the_tests_run_on_that_server(
     pytester: pytest.Pytester, notes: Path, sandbox_server: Server, sandbox_key: str
 ) -> None:
@@ -236,7 +238,7 @@ def test_with_url_and_key_the_tests_run_on_that_server(
         assert httpx.get(url, headers=headers, timeout=30).status_code == 200
 
 
-@on_sqlite
+@on_one_backend
 def test_two_tests_running_at_once_see_only_their_own_companys_writes(
     pytester: pytest.Pytester, notes: Path, sandbox_server: Server, sandbox_key: str
 ) -> None:
@@ -248,7 +250,7 @@ def test_two_tests_running_at_once_see_only_their_own_companys_writes(
     assert {(notes / "left").read_text(), (notes / "right").read_text()} == {"gw0", "gw1"}
 
 
-@on_sqlite
+@on_one_backend
 def test_a_bad_api_key_fails_each_test_with_the_servers_refusal_in_one_line(
     pytester: pytest.Pytester, notes: Path, sandbox_server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -267,7 +269,7 @@ def test_a_bad_api_key_fails_each_test_with_the_servers_refusal_in_one_line(
         assert "Traceback" not in result.stdout.str() and "httpx" not in result.stdout.str()
 
 
-@on_sqlite
+@on_one_backend
 @pytest.mark.parametrize("case", ["nothing answers", "no sandbox", "no key", "migrate fails"])
 def test_a_server_the_plugin_cannot_use_fails_the_run_in_one_line(
     pytester: pytest.Pytester, notes: Path, server: Server, monkeypatch: pytest.MonkeyPatch, case: str
@@ -299,7 +301,7 @@ def test_a_server_the_plugin_cannot_use_fails_the_run_in_one_line(
 
 
 @pytest.mark.parametrize("inner", [CLOCK, FAULTS], ids=["clock", "faults"])
-@on_sqlite
+@on_one_backend
 def test_the_clock_and_fault_helpers_drive_the_companys_clock_and_faults(
     pytester: pytest.Pytester, notes: Path, sandbox_server: Server, sandbox_key: str, inner: str
 ) -> None:
