@@ -18,8 +18,7 @@ pytest_plugins = ["pytester"]
 
 # The plugin is a client: what it does does not depend on the database behind the server, so the tests
 # that drive a running sandbox server drive one of them only (the endpoints it calls are tested on both
-# in this package's other modules): PostgreSQL's where there is one, whose half of the suite is the
-# shorter, else SQLite's.
+# in this package's other modules): PostgreSQL's where there is one, else SQLite's.
 on_one_backend = pytest.mark.parametrize("backend", [BACKENDS[-1]], indirect=True)
 # pytester drops the modules first imported during its test: httpx imports httpcore at its first request
 # and maps httpcore's exceptions by class, so a later test's httpcore (a new copy) would escape unmapped.
