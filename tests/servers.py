@@ -182,3 +182,27 @@ def new_demo(server: Server) -> dict[str, Any]:
     if engine is None:
         engine = _demo_engines[server.database_url] = make_engine(server.database_url)
     return create_demo(SqlUnitOfWork(engine), server.base_url)
+
+
+def started_server(database_url: str, *, sandbox: bool = False) -> Server:
+    """A server of its own on ``database_url`` (a fresh database), migrated, with a demo, running."""
+    srv = Server(database_url, sandbox=sandbox)
+    migrate_and_demo(srv.database_url, srv.base_url)
+    return srv.start()
+
+
+def freshbooks_client(demo: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """A freshbooks-sdk client of a demo's company, and its ``freshbooks`` block. The SDK reads its URL
+    from FRESHBOOKS_API_URL when a client is constructed; the variable is put back afterwards."""
+    from freshbooks import Client
+
+    block = demo["freshbooks"]
+    saved = os.environ.get("FRESHBOOKS_API_URL")
+    os.environ["FRESHBOOKS_API_URL"] = block["api_url"]
+    try:
+        return Client(client_id=block["client_id"], access_token=block["access_token"]), block
+    finally:
+        if saved is None:
+            os.environ.pop("FRESHBOOKS_API_URL", None)
+        else:
+            os.environ["FRESHBOOKS_API_URL"] = saved

@@ -10,14 +10,12 @@ import httpx
 import pytest
 from conductor import Conductor
 
-from tests.servers import Server, fresh_database, migrate_and_demo, new_demo
+from tests.servers import Server, fresh_database, new_demo, started_server
 
 
 @pytest.fixture(scope="package")
 def sandbox_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(fresh_database(backend, tmp_path_factory.mktemp(f"sandbox-{backend}")), sandbox=True)
-    migrate_and_demo(srv.database_url, srv.base_url)
-    srv.start()
+    srv = started_server(fresh_database(backend, tmp_path_factory.mktemp(f"sandbox-{backend}")), sandbox=True)
     yield srv
     srv.stop()
 

@@ -4,32 +4,22 @@ HTTP for QuickBooks Time), with refusals in Conductor's error body."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import httpx
 from freshbooks import Client
 
+from tests.connectors.conftest import api
 from tests.sandbox.conftest import Company
-from tests.servers import Server, new_demo
+from tests.servers import Server, freshbooks_client, new_demo
 
 
 def freshbooks(company: Company) -> tuple[Client, dict[str, Any]]:
-    block = company.demo["freshbooks"]
-    saved = os.environ.get("FRESHBOOKS_API_URL")
-    os.environ["FRESHBOOKS_API_URL"] = block["api_url"]
-    try:
-        return Client(client_id=block["client_id"], access_token=block["access_token"]), block
-    finally:
-        os.environ.pop("FRESHBOOKS_API_URL") if saved is None else os.environ.update(FRESHBOOKS_API_URL=saved)
+    return freshbooks_client(company.demo)
 
 
 def qbt(company: Company, method: str, resource: str, **kwargs: Any) -> dict[str, Any]:
-    block = company.demo["quickbooks_time"]
-    headers = {"Authorization": f"Bearer {block['access_token']}"}
-    response = httpx.request(method, f"{block['base_url']}/{resource}", headers=headers, timeout=30, **kwargs)
-    assert response.status_code == 200, response.text
-    return response.json()
+    return api(company.demo["quickbooks_time"], method, resource, timeout=30, **kwargs)
 
 
 def activities(company: Company) -> list[Any]:

@@ -11,18 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.servers import CLI, Server, fresh_database, migrate_and_demo, new_demo
+from tests.servers import CLI, Server, fresh_database, new_demo, started_server
 
 
 @pytest.fixture(scope="package")
 def target_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The target: a second server on a database of its own (the session ``server`` is the source)."""
-    srv = Server(fresh_database(backend, tmp_path_factory.mktemp(f"target-{backend}")))
-    migrate_and_demo(srv.database_url, srv.base_url)
-    srv.start()
+    srv = started_server(fresh_database(backend, tmp_path_factory.mktemp(f"target-{backend}")))
     yield srv
     srv.stop()
 
@@ -71,19 +68,6 @@ def run_sync(state: Path, *args: str, json_out: bool = True, timeout: float = 30
     if json_out and done.stdout.strip():
         report = json.loads(done.stdout)
     return Outcome(done.returncode, report, done.stdout, done.stderr)
-
-
-def qbt(block: dict[str, Any], method: str, resource: str, **kwargs: Any) -> dict[str, Any]:
-    """QuickBooks Time over plain HTTP, as any client calls it."""
-    response = httpx.request(
-        method,
-        f"{block['base_url']}/{resource}",
-        headers={"Authorization": f"Bearer {block['access_token']}"},
-        timeout=30,
-        **kwargs,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def counts(report: dict[str, Any]) -> dict[str, Any]:

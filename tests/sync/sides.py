@@ -3,15 +3,14 @@ freshbooks-sdk) or, for QuickBooks Time, plain HTTP: how the tests set up a sour
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from conductor import Conductor
 from freshbooks import Client, FilterBuilder, PaginateBuilder
 
-from tests.sync.conftest import Side, qbt
+from tests.connectors.conftest import api as qbt  # QuickBooks Time over plain HTTP
+from tests.servers import freshbooks_client
+from tests.sync.conftest import Side
 
 DAY = "2027-03-01"  # the tests' entries are on and after this day; the demo's own are before it
 SINCE = ("--since", DAY)
@@ -74,25 +73,9 @@ def timesheet(block: dict[str, Any], user: str, jobcode: str, day: str, seconds:
 # --- FreshBooks (freshbooks-sdk) ------------------------------------------------------------------
 
 
-@contextmanager
-def _api_url(url: str) -> Iterator[None]:
-    saved = os.environ.get("FRESHBOOKS_API_URL")
-    os.environ["FRESHBOOKS_API_URL"] = url
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("FRESHBOOKS_API_URL", None)
-        else:
-            os.environ["FRESHBOOKS_API_URL"] = saved
-
-
 def freshbooks(side: Side) -> tuple[Client, dict[str, Any]]:
-    """A freshbooks-sdk client of the side's company (the SDK reads its URL when constructed)."""
-    block = side.demo["freshbooks"]
-    with _api_url(block["api_url"]):
-        client = Client(client_id=block["client_id"], access_token=block["access_token"])
-    return client, block
+    """A freshbooks-sdk client of the side's company."""
+    return freshbooks_client(side.demo)
 
 
 def fb_entries(side: Side) -> list[dict[str, Any]]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.servers import store_fingerprint
-from tests.sync.conftest import Side, counts, qbt, run_sync
-from tests.sync.sides import SINCE, by_external_id, qbd, timesheet
+from tests.sync.conftest import Side, counts, run_sync
+from tests.sync.sides import SINCE, by_external_id, qbd, qbt, timesheet
 from timeledger.connectors.sync.engine import external_id
 
 
